@@ -1,0 +1,97 @@
+# nslsm build. `make` builds everything; `make check` runs every test tier.
+# Quiet unless V=1.
+
+BUILD      ?= build
+CC         ?= cc
+CLANG      ?= clang
+BPFTOOL    ?= bpftool
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+
+ifeq ($(V),1)
+Q =
+msg = @true
+else
+Q = @
+msg = @printf '  %-8s %s\n' $(1) $(2)
+endif
+
+WARN      := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
+CFLAGS    ?= -O2 -g
+CFLAGS    += -std=gnu11 $(WARN) -Iinclude -Isrc -I$(BUILD) -D_GNU_SOURCE
+SANITIZE  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_x86 $(WARN) -Iinclude -Ibpf -I$(BUILD)
+LIBS      := -lbpf -lelf -lz
+
+LIB_SRCS  := $(wildcard src/lib/*.c) $(wildcard src/yama/*.c)
+CLI_SRCS  := $(wildcard src/cli/*.c)
+BPF_SRCS  := bpf/nslsm.bpf.c
+BPF_DEPS  := $(shell find bpf include -name '*.h' -o -name '*.def')
+HDRS      := $(shell find src include -name '*.h' -o -name '*.def')
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+HELPERS   := $(patsubst tests/helpers/%.c,$(BUILD)/tests/%,$(wildcard tests/helpers/*.c))
+
+# The loader includes the skeleton; nothing else of user space needs BPF.
+LIB_OBJS  := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
+CLI_OBJS  := $(patsubst %.c,$(BUILD)/obj/%.o,$(CLI_SRCS))
+# Unit tests: the library without the loader, built with ASan/UBSan.
+UNIT_LIB  := $(filter-out src/lib/loader.c,$(LIB_SRCS))
+UNIT_OBJS := $(patsubst %.c,$(BUILD)/asan/%.o,$(UNIT_LIB) $(UNIT_SRCS))
+
+.PHONY: all check unit vm clean format
+all: $(BUILD)/nslsm $(BUILD)/unit_tests $(HELPERS)
+
+$(BUILD)/vmlinux.h:
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)test -r $(VMLINUX_BTF) || { echo "no kernel BTF at $(VMLINUX_BTF)"; exit 1; }
+	$(Q)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/nslsm.bpf.o: $(BPF_SRCS) $(BPF_DEPS) $(BUILD)/vmlinux.h
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/nslsm.skel.h: $(BUILD)/nslsm.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name nslsm_bpf > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/src/lib/loader.o: $(BUILD)/nslsm.skel.h
+
+$(BUILD)/obj/%.o: %.c $(HDRS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/asan/%.o: %.c $(HDRS)
+	$(call msg,CC-ASAN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(SANITIZE) -c $< -o $@
+
+$(BUILD)/nslsm: $(LIB_OBJS) $(CLI_OBJS)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/unit_tests: $(UNIT_OBJS)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/%: tests/helpers/%.c $(HDRS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -o $@ $< -lpthread
+
+unit: $(BUILD)/unit_tests
+	$(BUILD)/unit_tests
+
+vm: all
+	tests/vm/suite/run-host
+
+check: all
+	tests/run
+
+format:
+	clang-format -i $$(find bpf include src tests -name '*.[ch]')
+
+clean:
+	rm -rf $(BUILD)
+
+

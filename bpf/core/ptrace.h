@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Task-to-task hooks: ptrace (and /proc/PID/mem, pidfd_getfd...), signals. */
+#ifndef NSLSM_BPF_CORE_PTRACE_H
+#define NSLSM_BPF_CORE_PTRACE_H
+
+/*
+ * Yama over the subject's chain: the strictest enforcing level decides; a
+ * stricter level in complain mode is audited. `other` is the tracee for an
+ * attach, the would-be tracer for PTRACE_TRACEME.
+ */
+static __always_inline int yama_chain_verdict(const struct subject *s, struct audit_event *ev,
+					      struct task_struct *other, unsigned int mode,
+					      bool traceme)
+{
+	struct yama_chain y;
+	struct nslsm_ns *ns;
+	int rc = 0;
+
+	if (!yama_chain_get(s, &y))
+		return 0;
+	if (y.enforce_scope) {
+		rc = traceme ? yama_ptrace_traceme(y.enforce_scope, s->task, other)
+			     : yama_ptrace_access_check(y.enforce_scope, s->task, other, mode);
+		ns = ns_get(y.enforce_ns);
+		if (rc && ns) {
+			ev->detail = y.enforce_scope;
+			return module_verdict(s, ns, NSLSM_MOD_YAMA, rc, ev);
+		}
+	}
+	if (y.complain_scope > y.enforce_scope) {
+		rc = traceme ? yama_ptrace_traceme(y.complain_scope, s->task, other)
+			     : yama_ptrace_access_check(y.complain_scope, s->task, other, mode);
+		ns = ns_get(y.complain_ns);
+		if (rc && ns) {
+			ev->detail = y.complain_scope;
+			module_verdict(s, ns, NSLSM_MOD_YAMA, rc, ev);
+		}
+	}
+	return 0;
+}
+
+static __always_inline bool task_protected(struct task_struct *t)
+{
+	struct nslsm_task_blob *b = task_blob(t);
+
+	return b && (b->flags & NSLSM_TASK_PROTECTED);
+}
+
+/*
+ * Every access check (attach, /proc/PID/mem, process_vm_readv,
+ * pidfd_getfd, even PTRACE_MODE_READ) of an nslsm control process from an
+ * enrolled task is refused; then Yama of each level decides on attaches.
+ */
+static __always_inline int hook_ptrace_access_check(struct task_struct *child, unsigned int mode)
+{
+	struct audit_event ev = { .hook = NSLSM_HOOK_ptrace_access_check, .request = mode,
+				  .target = child };
+	struct subject s;
+
+	if (!subject_get(&s))
+		return 0;
+	if (blob_enrolled(s.blob) && task_protected(child))
+		return self_deny(&s, NSLSM_HOOK_ptrace_access_check, mode, child, NULL);
+	return yama_chain_verdict(&s, &ev, child, mode, false);
+}
+
+/* PTRACE_TRACEME: the subject is the tracee, checked in its own chain. */
+static __always_inline int hook_ptrace_traceme(struct task_struct *parent)
+{
+	struct audit_event ev = { .hook = NSLSM_HOOK_ptrace_traceme, .target = parent };
+	struct subject s;
+
+	if (!subject_get(&s))
+		return 0;
+	return yama_chain_verdict(&s, &ev, parent, 0, true);
+}
+
+/*
+ * Signals to nslsm control processes. A non-NULL cred is a signal the
+ * kernel sends on behalf of an earlier requester (async I/O); `current` is
+ * not its sender, so there is nobody to check.
+ */
+static __always_inline int hook_task_kill(struct task_struct *p, struct kernel_siginfo *info,
+					  int sig, const struct cred *cred)
+{
+	struct nslsm_task_blob *b;
+
+	if (cred)
+		return 0;
+	b = task_blob(bpf_get_current_task_btf());
+	if (!blob_enrolled(b) || !task_protected(p))
+		return 0;
+	struct subject s = { .task = bpf_get_current_task_btf(), .blob = b };
+
+	return self_deny(&s, NSLSM_HOOK_task_kill, sig, p, NULL);
+}
+
+#endif /* NSLSM_BPF_CORE_PTRACE_H */

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Task lifecycle hooks: blob inheritance, exec, prctl. */
+#ifndef NSLSM_BPF_CORE_TASK_H
+#define NSLSM_BPF_CORE_TASK_H
+
+/*
+ * A child (process or thread) of an enrolled task starts in the same
+ * namespaces with the same labels and container id. No storage for the
+ * child means no confinement for it: refuse the fork instead (fail closed).
+ */
+static __always_inline int hook_task_alloc(struct task_struct *task, unsigned long clone_flags)
+{
+	struct nslsm_task_blob *parent, *child;
+
+	parent = task_blob(bpf_get_current_task_btf());
+	if (!blob_enrolled(parent))
+		return 0;
+	child = bpf_task_storage_get(&task_blobs, task, parent, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!child) {
+		STAT_INC(blob_alloc_fail);
+		return -ENOMEM;
+	}
+	child->flags &= ~NSLSM_TASK_PROTECTED;
+	return 0;
+}
+
+/* task_free runs in any context (often an RCU callback): no `current`. */
+static __always_inline int hook_task_free(struct task_struct *task)
+{
+	yama_task_free(task);
+	return 0;
+}
+
+/*
+ * Exec keeps the blob (task storage belongs to the task_struct, which exec
+ * does not replace). This is the dispatch point for modules that
+ * transition labels on exec; Yama has no exec rule.
+ */
+static __always_inline int hook_bprm_check_security(struct linux_binprm *bprm)
+{
+	struct subject s;
+
+	if (!subject_get(&s))
+		return 0;
+	return 0;
+}
+
+/*
+ * PR_SET_PTRACER is remembered for the namespaced Yama whenever somebody
+ * can act on it: the kernel's own Yama accepted it (then we run after it and
+ * only record), or the caller's chain enables nslsm's Yama (then nslsm is
+ * the one that makes the prctl succeed). Every other prctl is left to the
+ * kernel (-ENOSYS is "not mine" for this hook).
+ */
+static __always_inline int hook_task_prctl(int option, unsigned long arg2, unsigned long arg3,
+					   unsigned long arg4, unsigned long arg5)
+{
+	struct nslsm_config *cfg;
+	struct subject s;
+	bool mine = false;
+
+	if (option != PR_SET_PTRACER)
+		return -ENOSYS;
+	if (subject_get(&s)) {
+		FOR_EACH_LEVEL(&s, ns, level, {
+			if (ns->modules & MODULE_BIT(NSLSM_MOD_YAMA))
+				mine = true;
+		});
+	}
+	cfg = config_get();
+	if (!mine && !(cfg && cfg->kernel_yama))
+		return -ENOSYS;
+	if (!yama_ptracer_declare(s.task, arg2))
+		return -ENOMEM;
+	return mine ? 0 : -ENOSYS;
+}
+
+#endif /* NSLSM_BPF_CORE_TASK_H */

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * nslsm ABI: the structures shared by the BPF programs and user space.
+ *
+ * No kernel types here: both sides include this file (BPF after vmlinux.h,
+ * user space after <linux/types.h>). Every struct is hole-free and its size
+ * is asserted below, because user space and BPF exchange them byte for byte
+ * through maps and the ring buffer.
+ */
+#ifndef NSLSM_ABI_H
+#define NSLSM_ABI_H
+
+#include "limits.h"
+
+/*
+ * Modules. The id is the bit in nslsm_ns.modules and the index of the label
+ * slot in nslsm_level.label. NSLSM_SOURCE_SELF marks records made by nslsm's
+ * own self-protection, which is not a module and cannot be disabled.
+ */
+enum nslsm_module_id {
+	NSLSM_MOD_YAMA = 0,
+	NSLSM_MOD_COUNT,
+};
+#define NSLSM_SOURCE_SELF 0xff
+
+_Static_assert(NSLSM_MOD_COUNT <= NSLSM_MAX_MODULES, "too many modules");
+
+/* Task flags (nslsm_task_blob.flags). */
+enum nslsm_task_flag {
+	/* The task belongs to level[depth].ns_id and is checked there. */
+	NSLSM_TASK_ENROLLED = 1u << 0,
+	/* An nslsm control process: enrolled tasks may not ptrace/signal it.
+	 * Never inherited. */
+	NSLSM_TASK_PROTECTED = 1u << 1,
+};
+
+/*
+ * One namespace level of a task: the namespace and the label each module of
+ * that namespace gives the task. For the innermost level these are the task's
+ * own labels; for an ancestor level, the label that ancestor gave the whole
+ * container (ns create --parent-label).
+ */
+struct nslsm_level {
+	__u32 ns_id;
+	__u32 label[NSLSM_MAX_MODULES];
+};
+
+/*
+ * The task blob, in task local storage. Written by user space through a
+ * pidfd (enrolment), copied to children in task_alloc, kept across exec
+ * (task storage lives as long as the task_struct).
+ */
+struct nslsm_task_blob {
+	__u64 contid;	/* audit container id, 0 = none */
+	__u32 flags;	/* enum nslsm_task_flag */
+	__u32 depth;	/* level[0] is host; level[depth] is the task's own ns */
+	struct nslsm_level level[NSLSM_MAX_DEPTH];
+};
+
+/* Yama settings of a namespace. */
+struct nslsm_yama_conf {
+	__u32 ptrace_scope;	/* 0 classic, 1 relational, 2 admin, 3 none */
+};
+
+enum nslsm_ns_flag {
+	NSLSM_NS_IN_USE = 1u << 0,
+};
+
+/* A namespace: one slot of the "namespaces" array map, indexed by id. */
+struct nslsm_ns {
+	char name[NSLSM_NAME_MAX];
+	__u32 id;
+	__u32 parent;		/* id of the parent; host (0) is its own parent */
+	__u32 depth;		/* host = 0 */
+	__u32 flags;		/* enum nslsm_ns_flag */
+	__u32 modules;		/* bit per enabled module */
+	__u32 complain;		/* bit per module in complain mode */
+	/* Label each of the parent's modules gives this whole namespace. */
+	__u32 parent_label[NSLSM_MAX_MODULES];
+	struct nslsm_yama_conf yama;
+	__u32 reserved;
+};
+
+/* Yama ptracer exception declared by a tracee with prctl(PR_SET_PTRACER). */
+struct nslsm_ptracer {
+	__u64 tracee_start;	/* start_time of the tracee's group leader */
+	__u64 declared_at;	/* boot time of the prctl */
+	__u32 tracer_nr;	/* pid in the tracee's pid ns; (u32)-1 = any */
+	__u32 pidns_level;	/* level of the tracee's pid namespace */
+	__u32 pidns_inum;	/* inode number of that pid namespace */
+	__u32 reserved;
+};
+
+/* Audit record actions. */
+enum nslsm_audit_action {
+	NSLSM_AUDIT_DENIED = 1,	/* enforced denial */
+	NSLSM_AUDIT_ALLOWED,	/* allowed, policy asked for audit */
+	NSLSM_AUDIT_COMPLAIN,	/* would be denied; module in complain mode */
+	NSLSM_AUDIT_LOST,	/* user space only: records lost before this */
+};
+
+/* One record on the "audit" ring buffer. */
+struct nslsm_audit_record {
+	__u64 time_ns;		/* CLOCK_BOOTTIME in BPF; realtime once logged */
+	__u64 serial;
+	__u64 contid;
+	__u32 ns_id;		/* the task's own namespace */
+	__u32 policy_ns_id;	/* the namespace whose module decided */
+	__u32 pid;		/* tgid, in the initial pid namespace */
+	__u32 tid;
+	__u32 uid;
+	__u32 target_pid;	/* ptrace/signal target, 0 if none */
+	__u16 hook;		/* enum nslsm_hook_id */
+	__u8 source;		/* enum nslsm_module_id or NSLSM_SOURCE_SELF */
+	__u8 action;		/* enum nslsm_audit_action */
+	__s32 error;		/* -errno returned, 0 if allowed */
+	__u32 request;		/* hook specific: ptrace mode, signal, bpf cmd... */
+	__u32 detail;		/* hook specific: ptrace_scope, file id... */
+	char comm[NSLSM_COMM_LEN];
+	char target_comm[NSLSM_COMM_LEN];
+	char name[NSLSM_AUDIT_NAME_LEN];	/* object name, if any */
+};
+
+/* Counters, one slot of the "stats" array map. Only ever incremented. */
+struct nslsm_stats {
+	__u64 audit_records;	/* records written to the ring buffer */
+	__u64 audit_lost;	/* records dropped: ring buffer full */
+	__u64 blob_alloc_fail;	/* forks refused: no storage for the child */
+	__u64 ptracer_full;	/* PR_SET_PTRACER refused: table full */
+	__u64 denials;		/* enforced denials */
+	__u64 reserved[3];
+};
+
+/* Load-time constants, one slot of the "config" array map. */
+struct nslsm_config {
+	__u32 pin_mntns_inum;	/* mount ns holding /sys/fs/bpf/nslsm */
+	__u32 kernel_yama;	/* the kernel's own Yama is active */
+	/* stats.audit_lost already reported in the log (user space only). */
+	__u64 audit_lost_reported;
+	__u64 reserved[2];
+};
+
+_Static_assert(sizeof(struct nslsm_level) == 4 + 4 * NSLSM_MAX_MODULES, "level");
+_Static_assert(sizeof(struct nslsm_task_blob) ==
+		       16 + NSLSM_MAX_DEPTH * sizeof(struct nslsm_level), "blob");
+_Static_assert(sizeof(struct nslsm_ns) == NSLSM_NAME_MAX + 32 + 4 * NSLSM_MAX_MODULES, "ns");
+_Static_assert(sizeof(struct nslsm_ptracer) == 32, "ptracer");
+_Static_assert(sizeof(struct nslsm_audit_record) ==
+		       64 + 2 * NSLSM_COMM_LEN + NSLSM_AUDIT_NAME_LEN, "record");
+_Static_assert(sizeof(struct nslsm_stats) == 64, "stats");
+_Static_assert(sizeof(struct nslsm_config) == 32, "config");
+
+#endif /* NSLSM_ABI_H */

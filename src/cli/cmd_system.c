@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0
+/* nslsm load | unload | status | modules */
+#include <dirent.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "lib/error.h"
+#include "lib/hooks.h"
+#include "lib/loader.h"
+#include "lib/lsm.h"
+#include "lib/module.h"
+#include "lib/ns.h"
+#include "lib/state.h"
+
+/* Parse a command with only flag options; returns -1 on a usage error. */
+static int parse_flags(const char *cmd, int argc, char **argv, const struct option *opts,
+		       bool *values)
+{
+	int c, idx;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:vf", opts, &idx)) != -1) {
+		if (c == '?' || c == ':')
+			return usage_error(cmd, "unknown option '%s'", argv[optind - 1]), -1;
+		for (int i = 0; opts[i].name; i++)
+			if (opts[i].val == c)
+				values[i] = true;
+	}
+	if (optind < argc)
+		return usage_error(cmd, "unexpected argument '%s'", argv[optind]), -1;
+	return 0;
+}
+
+int cmd_load(int argc, char **argv)
+{
+	static const struct option opts[] = { { "verbose", no_argument, 0, 'v' }, { 0 } };
+	bool v[1] = {};
+
+	if (parse_flags("load", argc, argv, opts, v))
+		return EXIT_USAGE;
+	if (nslsm_load(v[0]))
+		return fail();
+	printf("nslsm loaded: %d hooks attached, state pinned under %s\n", NSLSM_HOOK_COUNT,
+	       NSLSM_PIN_DIR);
+	return EXIT_OK;
+}
+
+int cmd_unload(int argc, char **argv)
+{
+	static const struct option opts[] = { { "force", no_argument, 0, 'f' }, { 0 } };
+	bool v[1] = {};
+
+	if (parse_flags("unload", argc, argv, opts, v))
+		return EXIT_USAGE;
+	if (!v[0] && state_loaded()) {
+		static uint32_t counts[NSLSM_MAX_NS];
+		struct nslsm_state st;
+		uint32_t total = 0;
+
+		if (state_open(&st, true))
+			return fail();
+		if (tasks_count_by_ns(&st, counts, &total)) {
+			state_close(&st);
+			return fail();
+		}
+		state_close(&st);
+		if (total) {
+			nslsm_fail("%u enrolled task%s still alive: they would run unconfined; "
+				   "stop them, or unload with --force", total, total == 1 ? " is" : "s are");
+			return fail();
+		}
+	}
+	if (nslsm_unload())
+		return fail();
+	printf("nslsm unloaded\n");
+	return EXIT_OK;
+}
+
+static int count_links(void)
+{
+	DIR *d = opendir(NSLSM_LINK_DIR);
+	struct dirent *de;
+	int n = 0;
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n;
+}
+
+int cmd_status(int argc, char **argv)
+{
+	static const struct option opts[] = { { "json", no_argument, 0, 'j' }, { 0 } };
+	static uint32_t counts[NSLSM_MAX_NS];
+	bool json[1] = {}, loaded = state_loaded();
+	char lsms[256] = "";
+	struct nslsm_state st;
+	struct nslsm_stats s = {};
+	uint32_t total = 0, n_ns = 0;
+
+	if (parse_flags("status", argc, argv, opts, json))
+		return EXIT_USAGE;
+	if (require_root("nslsm status"))
+		return fail();
+	if (kernel_lsm_list(lsms, sizeof(lsms)) < 0)
+		snprintf(lsms, sizeof(lsms), "unknown");
+	if (loaded) {
+		if (state_open(&st, true) || state_get_stats(&st, &s) ||
+		    tasks_count_by_ns(&st, counts, &total))
+			return fail();
+		for (int i = 0; i < NSLSM_MAX_NS; i++)
+			n_ns += ns_in_use(&st.ns[i]);
+		state_close(&st);
+	}
+	if (json[0]) {
+		printf("{\"loaded\":%s,\"kernel_lsm\":\"%s\",\"bpf_lsm\":%s", loaded ? "true" : "false",
+		       lsms, lsm_list_has(lsms, "bpf") ? "true" : "false");
+		if (loaded)
+			printf(",\"hooks\":%d,\"namespaces\":%u,\"enrolled_tasks\":%u,"
+			       "\"audit_records\":%" PRIu64 ",\"audit_lost\":%" PRIu64
+			       ",\"denials\":%" PRIu64 ",\"fork_refused_no_memory\":%" PRIu64
+			       ",\"ptracer_table_full\":%" PRIu64,
+			       count_links(), n_ns, total, (uint64_t)s.audit_records,
+			       (uint64_t)s.audit_lost, (uint64_t)s.denials, (uint64_t)s.blob_alloc_fail,
+			       (uint64_t)s.ptracer_full);
+		printf("}\n");
+		return EXIT_OK;
+	}
+	printf("nslsm:          %s\n", loaded ? "loaded (" NSLSM_PIN_DIR ")" : "not loaded");
+	printf("kernel LSMs:    %s%s\n", lsms,
+	       lsm_list_has(lsms, "bpf") ? "" : "  (no BPF LSM: nslsm cannot load here)");
+	if (!loaded)
+		return EXIT_OK;
+	printf("hooks attached: %d of %d\n", count_links(), NSLSM_HOOK_COUNT);
+	printf("namespaces:     %u\n", n_ns);
+	printf("enrolled tasks: %u\n", total);
+	printf("denials:        %" PRIu64 "\n", (uint64_t)s.denials);
+	printf("audit records:  %" PRIu64 " written, %" PRIu64 " lost (ring buffer full)\n",
+	       (uint64_t)s.audit_records, (uint64_t)s.audit_lost);
+	printf("forks refused:  %" PRIu64 " (no memory for the child's blob)\n",
+	       (uint64_t)s.blob_alloc_fail);
+	printf("ptracer table:  %" PRIu64 " declarations refused (table full)\n",
+	       (uint64_t)s.ptracer_full);
+	return EXIT_OK;
+}
+
+int cmd_modules(int argc, char **argv)
+{
+	static const struct option opts[] = { { "json", no_argument, 0, 'j' }, { 0 } };
+	bool json[1] = {};
+	char lsms[256];
+
+	if (parse_flags("modules", argc, argv, opts, json))
+		return EXIT_USAGE;
+	if (kernel_lsm_list(lsms, sizeof(lsms)) < 0)
+		snprintf(lsms, sizeof(lsms), "unknown");
+	if (json[0]) {
+		printf("{\"modules\":[");
+		for (unsigned int i = 0; i < NSLSM_MOD_COUNT; i++) {
+			const struct nslsm_module *m = module_by_id(i);
+
+			printf("%s{\"name\":\"%s\",\"labelled\":%s,\"keys\":[", i ? "," : "", m->name,
+			       m->labelled ? "true" : "false");
+			for (const struct module_key *k = m->keys; k->name; k++)
+				printf("%s\"%s.%s\"", k == m->keys ? "" : ",", m->name, k->name);
+			printf("]}");
+		}
+		printf("],\"kernel_lsm\":\"%s\"}\n", lsms);
+		return EXIT_OK;
+	}
+	printf("nslsm modules (enable per namespace with --modules or modules=LIST):\n");
+	for (unsigned int i = 0; i < NSLSM_MOD_COUNT; i++) {
+		const struct nslsm_module *m = module_by_id(i);
+
+		printf("  %-10s %s%s\n", m->name, m->summary, m->labelled ? "" : " (no labels)");
+		printf("    %s.mode=enforce|complain\n", m->name);
+		for (const struct module_key *k = m->keys; k->name; k++)
+			printf("    %s.%s: %s\n", m->name, k->name, k->help);
+	}
+	printf("kernel LSMs: %s\n", lsms);
+	return EXIT_OK;
+}

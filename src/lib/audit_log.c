@@ -1,0 +1,405 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+
+#include "audit_log.h"
+#include "error.h"
+#include "hooks.h"
+#include "module.h"
+#include "ns.h"
+#include "state.h"
+
+const char *audit_log_path(void)
+{
+	const char *p = getenv("NSLSM_AUDIT_LOG");
+
+	return p && *p ? p : NSLSM_AUDIT_LOG_DEFAULT;
+}
+
+const char *audit_action_name(unsigned int action)
+{
+	switch (action) {
+	case NSLSM_AUDIT_DENIED:
+		return "DENIED";
+	case NSLSM_AUDIT_ALLOWED:
+		return "AUDIT";
+	case NSLSM_AUDIT_COMPLAIN:
+		return "ALLOWED";
+	case NSLSM_AUDIT_LOST:
+		return "LOST";
+	default:
+		return "UNKNOWN";
+	}
+}
+
+const char *audit_source_name(unsigned int source)
+{
+	const struct nslsm_module *m;
+
+	if (source == NSLSM_SOURCE_SELF)
+		return "nslsm";
+	m = module_by_id(source);
+	return m ? m->name : "unknown";
+}
+
+/* --- formatting: one list of fields, written as text or as JSON --- */
+
+struct out {
+	char *buf;
+	size_t len, off;
+	bool json;
+	int fields;
+};
+
+static void put(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(o->buf + o->off, o->off < o->len ? o->len - o->off : 0, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		o->off += n;
+}
+
+static void key(struct out *o, const char *k)
+{
+	if (o->json)
+		put(o, "%s\"%s\":", o->fields++ ? "," : "", k);
+	else
+		put(o, "%s%s=", o->fields++ ? " " : "", k);
+}
+
+/*
+ * Strings from the task (comm, names) are untrusted. Text: quoted when
+ * plain, else hex like the kernel's audit_log_untrustedstring. JSON:
+ * escaped.
+ */
+static void f_str(struct out *o, const char *k, const char *v, size_t max)
+{
+	size_t n = strnlen(v, max);
+	bool plain = true;
+
+	key(o, k);
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)v[i] <= 0x20 || (unsigned char)v[i] >= 0x7f || v[i] == '"')
+			plain = false;
+	if (o->json) {
+		put(o, "\"");
+		for (size_t i = 0; i < n; i++) {
+			unsigned char c = v[i];
+
+			if (c == '"' || c == '\\')
+				put(o, "\\%c", c);
+			else if (c < 0x20 || c >= 0x7f)
+				put(o, "\\u%04x", c);
+			else
+				put(o, "%c", c);
+		}
+		put(o, "\"");
+	} else if (plain) {
+		put(o, "\"%.*s\"", (int)n, v);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			put(o, "%02X", (unsigned char)v[i]);
+	}
+}
+
+static void f_u64(struct out *o, const char *k, uint64_t v)
+{
+	key(o, k);
+	put(o, "%" PRIu64, v);
+}
+
+static void f_s64(struct out *o, const char *k, int64_t v)
+{
+	key(o, k);
+	put(o, "%" PRId64, v);
+}
+
+static void ptrace_mode(char *buf, size_t len, uint32_t mode)
+{
+	static const struct { uint32_t bit; const char *name; } bits[] = {
+		{ 0x01, "read" }, { 0x02, "attach" }, { 0x04, "noaudit" },
+		{ 0x08, "fscreds" }, { 0x10, "realcreds" },
+	};
+	size_t off = 0;
+
+	buf[0] = 0;
+	for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
+		if (mode & bits[i].bit)
+			off += snprintf(buf + off, off < len ? len - off : 0, "%s%s",
+					off ? "," : "", bits[i].name);
+}
+
+/* Fields that depend on the hook. */
+static void hook_fields(struct out *o, const struct nslsm_audit_record *r)
+{
+	char mode[64];
+
+	switch (r->hook) {
+	case NSLSM_HOOK_ptrace_access_check:
+		ptrace_mode(mode, sizeof(mode), r->request);
+		f_str(o, "requested", mode, sizeof(mode));
+		break;
+	case NSLSM_HOOK_ptrace_traceme:
+		f_str(o, "requested", "traceme", 8);
+		break;
+	case NSLSM_HOOK_task_kill:
+		f_u64(o, "signal", r->request);
+		break;
+	case NSLSM_HOOK_bpf:
+		f_u64(o, "bpf_cmd", r->request);
+		break;
+	case NSLSM_HOOK_kernel_read_file:
+	case NSLSM_HOOK_kernel_load_data:
+		f_u64(o, "file_id", r->request);
+		break;
+	case NSLSM_HOOK_sb_umount:
+		f_u64(o, "flags", r->request);
+		break;
+	default:
+		if (r->request)
+			f_u64(o, "request", r->request);
+	}
+	if (r->source == NSLSM_MOD_YAMA)
+		f_u64(o, "ptrace_scope", r->detail);
+}
+
+static void entry_fields(struct out *o, const struct nslsm_log_entry *e)
+{
+	const struct nslsm_audit_record *r = &e->rec;
+	const char *hook = hook_name(r->hook);
+
+	if (r->action == NSLSM_AUDIT_LOST) {
+		f_u64(o, "lost", r->request);
+		return;
+	}
+	f_str(o, "nslsm", audit_action_name(r->action), 16);
+	f_str(o, "ns", e->ns, sizeof(e->ns));
+	f_u64(o, "contid", r->contid);
+	f_str(o, "module", audit_source_name(r->source), 32);
+	f_str(o, "operation", hook_operation(r->hook), 32);
+	f_str(o, "hook", hook ? hook : "unknown", 32);
+	f_str(o, "policy_ns", e->policy_ns, sizeof(e->policy_ns));
+	hook_fields(o, r);
+	if (r->name[0])
+		f_str(o, "name", r->name, sizeof(r->name));
+	f_u64(o, "pid", r->pid);
+	f_u64(o, "tid", r->tid);
+	f_u64(o, "uid", r->uid);
+	f_str(o, "comm", r->comm, sizeof(r->comm));
+	if (r->target_pid) {
+		f_u64(o, "target_pid", r->target_pid);
+		f_str(o, "target_comm", r->target_comm, sizeof(r->target_comm));
+	}
+	f_s64(o, "error", r->error);
+}
+
+int audit_format_text(const struct nslsm_log_entry *e, char *buf, size_t len)
+{
+	struct out o = { buf, len, 0, false, 0 };
+	uint64_t t = e->rec.time_ns;
+
+	buf[0] = 0;
+	put(&o, "type=%s msg=audit(%" PRIu64 ".%03" PRIu64 ":%" PRIu64 "): ",
+	    e->rec.action == NSLSM_AUDIT_LOST ? "NSLSM_LOST" : "NSLSM", t / 1000000000,
+	    t / 1000000 % 1000, (uint64_t)e->rec.serial);
+	entry_fields(&o, e);
+	return o.off < len ? 0 : nslsm_fail("audit record too long to format");
+}
+
+int audit_format_json(const struct nslsm_log_entry *e, char *buf, size_t len)
+{
+	struct out o = { buf, len, 0, true, 0 };
+	uint64_t t = e->rec.time_ns;
+
+	buf[0] = 0;
+	put(&o, "{");
+	key(&o, "time");
+	put(&o, "%" PRIu64 ".%03" PRIu64, t / 1000000000, t / 1000000 % 1000);
+	f_u64(&o, "serial", e->rec.serial);
+	if (e->rec.action == NSLSM_AUDIT_LOST)
+		f_str(&o, "nslsm", "LOST", 8);
+	entry_fields(&o, e);
+	put(&o, "}");
+	return o.off < len ? 0 : nslsm_fail("audit record too long to format");
+}
+
+/* --- draining the ring buffer into the log --- */
+
+struct drain {
+	struct nslsm_state *st;
+	int fd;
+	int64_t boot_to_real;	/* add to CLOCK_BOOTTIME ns for CLOCK_REALTIME */
+	int moved;
+	int err;
+};
+
+static void ns_name(struct nslsm_state *st, uint32_t id, char *out)
+{
+	if (id < NSLSM_MAX_NS && ns_in_use(&st->ns[id]))
+		memcpy(out, st->ns[id].name, NSLSM_NAME_MAX);
+	else
+		snprintf(out, NSLSM_NAME_MAX, "#%u", id);
+	out[NSLSM_NAME_MAX - 1] = 0;
+}
+
+static int write_entry(struct drain *d, const struct nslsm_log_entry *e)
+{
+	if (write(d->fd, e, sizeof(*e)) != (ssize_t)sizeof(*e)) {
+		d->err = errno ? errno : EIO;
+		return -1;
+	}
+	d->moved++;
+	return 0;
+}
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+	struct drain *d = ctx;
+	struct nslsm_log_entry e = {};
+
+	if (size < sizeof(e.rec))
+		return 0;
+	memcpy(&e.rec, data, sizeof(e.rec));
+	e.rec.time_ns += d->boot_to_real;
+	ns_name(d->st, e.rec.ns_id, e.ns);
+	ns_name(d->st, e.rec.policy_ns_id, e.policy_ns);
+	return write_entry(d, &e);
+}
+
+static int64_t now_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int open_log(const char *path)
+{
+	char dir[512], *slash;
+	struct stat st;
+	int fd;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = 0;
+		if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+			return nslsm_fail_errno(errno, "creating audit log directory %s", dir);
+	}
+	fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return nslsm_fail_errno(errno, "opening audit log %s", path);
+	if (flock(fd, LOCK_EX) < 0 || fstat(fd, &st) < 0) {
+		close(fd);
+		return nslsm_fail_errno(errno, "locking audit log %s", path);
+	}
+	if (st.st_size == 0 &&
+	    write(fd, NSLSM_AUDIT_LOG_MAGIC, sizeof(NSLSM_AUDIT_LOG_MAGIC) - 1) !=
+		    sizeof(NSLSM_AUDIT_LOG_MAGIC) - 1) {
+		close(fd);
+		return nslsm_fail_errno(errno, "writing audit log %s", path);
+	}
+	return fd;
+}
+
+int audit_drain(struct nslsm_state *st, const char *path)
+{
+	struct drain d = { .st = st, .fd = -1 };
+	struct ring_buffer *rb;
+	struct nslsm_stats stats;
+	struct nslsm_config cfg;
+	int rc = -1;
+
+	d.boot_to_real = now_ns(CLOCK_REALTIME) - now_ns(CLOCK_BOOTTIME);
+	d.fd = open_log(path);
+	if (d.fd < 0)
+		return -1;
+	rb = ring_buffer__new(st->audit_fd, on_record, &d, NULL);
+	if (!rb) {
+		nslsm_fail_errno(errno, "opening the audit ring buffer");
+		goto out;
+	}
+	if (ring_buffer__consume(rb) < 0 && !d.err) {
+		nslsm_fail_errno(errno, "reading the audit ring buffer");
+		goto out;
+	}
+	if (d.err) {
+		nslsm_fail_errno(d.err, "writing audit log %s", path);
+		goto out;
+	}
+	/* Losses are reported after the records that made it. */
+	if (state_get_stats(st, &stats) || state_get_config(st, &cfg))
+		goto out;
+	if (stats.audit_lost > cfg.audit_lost_reported) {
+		struct nslsm_log_entry e = {};
+
+		e.rec.action = NSLSM_AUDIT_LOST;
+		e.rec.request = stats.audit_lost - cfg.audit_lost_reported;
+		e.rec.time_ns = now_ns(CLOCK_REALTIME);
+		if (write_entry(&d, &e)) {
+			nslsm_fail_errno(d.err, "writing audit log %s", path);
+			goto out;
+		}
+		cfg.audit_lost_reported = stats.audit_lost;
+		if (state_set_config(st, &cfg))
+			goto out;
+	}
+	rc = d.moved;
+out:
+	ring_buffer__free(rb);
+	close(d.fd);
+	return rc;
+}
+
+int audit_log_read(const char *path, off_t *offset,
+		   int (*cb)(const struct nslsm_log_entry *e, void *arg), void *arg)
+{
+	const off_t header = sizeof(NSLSM_AUDIT_LOG_MAGIC) - 1;
+	struct nslsm_log_entry e;
+	char magic[sizeof(NSLSM_AUDIT_LOG_MAGIC)];
+	int fd, rc = 0;
+	ssize_t n;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		return nslsm_fail_errno(errno, "opening audit log %s", path);
+	}
+	n = pread(fd, magic, header, 0);
+	if (n == 0)
+		goto out;
+	if (n != header || memcmp(magic, NSLSM_AUDIT_LOG_MAGIC, header)) {
+		rc = nslsm_fail("%s is not an nslsm audit log", path);
+		goto out;
+	}
+	if (*offset < header)
+		*offset = header;
+	while ((n = pread(fd, &e, sizeof(e), *offset)) == (ssize_t)sizeof(e)) {
+		*offset += sizeof(e);
+		rc = cb(&e, arg);
+		if (rc)
+			break;
+	}
+	if (n < 0)
+		rc = nslsm_fail_errno(errno, "reading audit log %s", path);
+out:
+	close(fd);
+	return rc;
+}

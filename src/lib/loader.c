@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+#include <linux/magic.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "nslsm.skel.h"
+#include "error.h"
+#include "loader.h"
+#include "lsm.h"
+#include "ns.h"
+#include "state.h"
+
+/* The kernel's internal "operation not supported", seen by user space. */
+#ifndef ENOTSUPP
+#define ENOTSUPP 524
+#endif
+
+static bool libbpf_verbose;
+
+static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_DEBUG || (!libbpf_verbose && level == LIBBPF_INFO))
+		return 0;
+	if (!libbpf_verbose)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+static int remove_dir(const char *path)
+{
+	struct dirent *de;
+	DIR *d = opendir(path);
+	int rc = 0;
+
+	if (!d)
+		return errno == ENOENT ? 0 : nslsm_fail_errno(errno, "listing %s", path);
+	while ((de = readdir(d))) {
+		char child[512];
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		snprintf(child, sizeof(child), "%s/%s", path, de->d_name);
+		if (de->d_type == DT_DIR) {
+			if (remove_dir(child))
+				rc = -1;
+		} else if (unlink(child) < 0) {
+			rc = nslsm_fail_errno(errno, "removing %s", child);
+		}
+	}
+	closedir(d);
+	if (rmdir(path) < 0 && errno != ENOENT)
+		rc = nslsm_fail_errno(errno, "removing %s", path);
+	return rc;
+}
+
+static int check_bpffs(void)
+{
+	struct statfs fs;
+
+	if (statfs(NSLSM_BPFFS, &fs) < 0)
+		return nslsm_fail_errno(errno, "%s", NSLSM_BPFFS);
+	if (fs.f_type != BPF_FS_MAGIC)
+		return nslsm_fail("%s is not a BPF file system: mount it with "
+				  "'mount -t bpf bpf %s'", NSLSM_BPFFS, NSLSM_BPFFS);
+	return 0;
+}
+
+static const char *no_bpf_lsm_hint =
+	"run nslsm in the bundled guest instead: tests/vm/run build/nslsm load";
+
+static int check_kernel_lsm(char *list, size_t len)
+{
+	if (kernel_lsm_list(list, len) < 0) {
+		/* Unknown: let the attach decide. */
+		list[0] = 0;
+		nslsm_error_clear();
+		return 0;
+	}
+	if (!lsm_list_has(list, "bpf"))
+		return nslsm_fail("the BPF LSM is not active on this kernel ('bpf' is missing from "
+				  "%s: %s); boot with 'lsm=...,bpf' on the kernel command line, or %s",
+				  KERNEL_LSM_FILE, list, no_bpf_lsm_hint);
+	return 0;
+}
+
+static int init_state(struct nslsm_bpf *skel, const char *lsm_list)
+{
+	struct nslsm_config cfg = {};
+	struct nslsm_ns *table;
+	struct stat st;
+	__u32 zero = 0;
+	size_t size = sizeof(struct nslsm_ns) * NSLSM_MAX_NS;
+
+	if (stat("/proc/self/ns/mnt", &st) < 0)
+		return nslsm_fail_errno(errno, "/proc/self/ns/mnt");
+	cfg.pin_mntns_inum = st.st_ino;
+	cfg.kernel_yama = lsm_list_has(lsm_list, "yama");
+	if (bpf_map_update_elem(bpf_map__fd(skel->maps.nslsm_config), &zero, &cfg, BPF_ANY) < 0)
+		return nslsm_fail_errno(errno, "writing nslsm configuration");
+	table = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		     bpf_map__fd(skel->maps.namespaces), 0);
+	if (table == MAP_FAILED)
+		return nslsm_fail_errno(errno, "mapping the namespace table");
+	ns_table_init(table);
+	munmap(table, size);
+	return 0;
+}
+
+static int pin_all(struct nslsm_bpf *skel)
+{
+	struct bpf_program *prog;
+	struct bpf_map *map;
+	char path[256];
+
+	if (mkdir(NSLSM_PIN_DIR, 0700) < 0)
+		return nslsm_fail_errno(errno, "creating %s", NSLSM_PIN_DIR);
+	if (mkdir(NSLSM_MAP_DIR, 0700) < 0 || mkdir(NSLSM_LINK_DIR, 0700) < 0)
+		return nslsm_fail_errno(errno, "creating %s/{maps,links}", NSLSM_PIN_DIR);
+	bpf_object__for_each_map(map, skel->obj) {
+		const char *name = bpf_map__name(map), *dot = strrchr(name, '.');
+
+		/* bpffs refuses '.': "nslsm_bp.bss" is pinned as "bss". */
+		if (dot)
+			name = dot + 1;
+		else if (!strncmp(name, "nslsm_", 6))
+			name += 6;	/* nslsm_config -> config */
+		snprintf(path, sizeof(path), "%s/%s", NSLSM_MAP_DIR, name);
+		if (bpf_map__pin(map, path) < 0)
+			return nslsm_fail_errno(errno, "pinning map %s at %s", name, path);
+	}
+	bpf_object__for_each_program(prog, skel->obj) {
+		const char *name = bpf_program__name(prog);
+		struct bpf_link *link = bpf_program__attach_lsm(prog);
+		int err;
+
+		if (!link) {
+			err = errno;
+			if (err == EPERM || err == EOPNOTSUPP || err == ENOTSUPP || err == EINVAL)
+				return nslsm_fail_errno(err, "attaching %s: this kernel refuses BPF LSM "
+							"programs; %s", name, no_bpf_lsm_hint);
+			return nslsm_fail_errno(err, "attaching %s", name);
+		}
+		/* nslsm_file_open -> links/file_open */
+		snprintf(path, sizeof(path), "%s/%s", NSLSM_LINK_DIR,
+			 !strncmp(name, "nslsm_", 6) ? name + 6 : name);
+		err = bpf_link__pin(link, path);
+		if (err) {
+			bpf_link__destroy(link);
+			return nslsm_fail_errno(-err, "pinning link %s", path);
+		}
+		/* The pin holds the link now; drop our reference only. */
+		bpf_link__disconnect(link);
+		bpf_link__destroy(link);
+	}
+	return 0;
+}
+
+int nslsm_load(bool verbose)
+{
+	char lsm_list[256];
+	struct nslsm_bpf *skel;
+	int rc = -1;
+
+	if (require_root("nslsm load") || check_bpffs())
+		return -1;
+	if (access(NSLSM_PIN_DIR, F_OK) == 0)
+		return nslsm_fail("nslsm is already loaded (%s exists); 'nslsm unload' first",
+				  NSLSM_PIN_DIR);
+	if (check_kernel_lsm(lsm_list, sizeof(lsm_list)))
+		return -1;
+	libbpf_verbose = verbose;
+	libbpf_set_print(print_libbpf);
+	skel = nslsm_bpf__open();
+	if (!skel)
+		return nslsm_fail_errno(errno, "opening the BPF object");
+	if (nslsm_bpf__load(skel)) {
+		nslsm_fail_errno(errno, "loading the BPF programs into the kernel (rerun with "
+			"--verbose for the verifier's log)");
+		goto out;
+	}
+	if (init_state(skel, lsm_list))
+		goto out;
+	if (pin_all(skel)) {
+		char msg[1024];
+
+		snprintf(msg, sizeof(msg), "%s", nslsm_error());
+		remove_dir(NSLSM_PIN_DIR);
+		nslsm_fail("%s", msg);
+		goto out;
+	}
+	rc = 0;
+out:
+	nslsm_bpf__destroy(skel);
+	return rc;
+}
+
+int nslsm_unload(void)
+{
+	if (require_root("nslsm unload"))
+		return -1;
+	if (access(NSLSM_PIN_DIR, F_OK) != 0)
+		return nslsm_fail("nslsm is not loaded (no %s)", NSLSM_PIN_DIR);
+	/* Links first: enforcement stops before the maps go. */
+	if (remove_dir(NSLSM_LINK_DIR))
+		return -1;
+	return remove_dir(NSLSM_PIN_DIR);
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * nslsm's modules as user space sees them: names, settings, labels. Each
+ * module's user half (src/<module>/) defines one `struct nslsm_module`; this
+ * table is the only place that lists them.
+ */
+#ifndef NSLSM_MODULE_H
+#define NSLSM_MODULE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/types.h>
+
+#include "nslsm/abi.h"
+
+/* One per-namespace setting, set as `nslsm ns set NS MODULE.KEY=VALUE`. */
+struct module_key {
+	const char *name;
+	const char *help;
+	/* Validate and store; the error names the value and the range. */
+	int (*set)(struct nslsm_ns *ns, const char *value);
+	/* The current value, as it would be typed. */
+	void (*format)(const struct nslsm_ns *ns, char *buf, size_t len);
+};
+
+struct nslsm_module {
+	const char *name;
+	enum nslsm_module_id id;
+	const char *summary;
+	/* Tasks carry a label of this module (run --MODULE LABEL). */
+	bool labelled;
+	const struct module_key *keys;	/* ends with { NULL } */
+};
+
+const struct nslsm_module *module_by_name(const char *name);
+const struct nslsm_module *module_by_id(unsigned int id);
+const struct module_key *module_key(const struct nslsm_module *m, const char *key);
+/* "yama,apparmor" -> bit mask; "" and "none" are the empty set. */
+int module_list_parse(const char *list, uint32_t *mask);
+/* Bit mask -> "yama,apparmor", or "none". */
+void module_list_format(uint32_t mask, char *buf, size_t len);
+
+#endif /* NSLSM_MODULE_H */

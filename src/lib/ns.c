@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdio.h>
+#include <string.h>
+
+#include "error.h"
+#include "module.h"
+#include "ns.h"
+#include "parse.h"
+
+bool ns_in_use(const struct nslsm_ns *ns)
+{
+	return ns->flags & NSLSM_NS_IN_USE;
+}
+
+void ns_table_init(struct nslsm_ns *table)
+{
+	memset(table, 0, sizeof(*table) * NSLSM_MAX_NS);
+	strcpy(table[NSLSM_HOST_ID].name, NSLSM_HOST_NAME);
+	table[NSLSM_HOST_ID].flags = NSLSM_NS_IN_USE;
+}
+
+int ns_find(const struct nslsm_ns *table, const char *name)
+{
+	for (int i = 0; i < NSLSM_MAX_NS; i++)
+		if (ns_in_use(&table[i]) && !strncmp(table[i].name, name, NSLSM_NAME_MAX))
+			return i;
+	return nslsm_fail("no namespace '%s' (see 'nslsm ns list')", name);
+}
+
+bool ns_has_children(const struct nslsm_ns *table, uint32_t id)
+{
+	for (uint32_t i = 1; i < NSLSM_MAX_NS; i++)
+		if (i != id && ns_in_use(&table[i]) && table[i].parent == id)
+			return true;
+	return false;
+}
+
+/* "MODULE=LABEL" for the parent's module: the label it gives the child. */
+static int apply_parent_label(const struct nslsm_ns *parent, struct nslsm_ns *ns, const char *spec)
+{
+	char buf[128], *key, *value;
+	const struct nslsm_module *m;
+
+	(void)ns;
+	if (strlen(spec) >= sizeof(buf))
+		return nslsm_fail("--parent-label '%.32s...' is too long", spec);
+	strcpy(buf, spec);
+	if (split_kv(buf, &key, &value, false))
+		return nslsm_fail("--parent-label '%s': expected MODULE=LABEL", spec);
+	m = module_by_name(key);
+	if (!m)
+		return nslsm_fail("--parent-label '%s': unknown module '%s'", spec, key);
+	if (!(parent->modules & (1u << m->id)))
+		return nslsm_fail("--parent-label '%s': module '%s' is not enabled in the parent "
+				  "namespace '%s'", spec, key, parent->name);
+	if (!m->labelled)
+		return nslsm_fail("--parent-label '%s': module '%s' has no labels", spec, key);
+	/* Labelled modules resolve LABEL against the parent's policy. */
+	return nslsm_fail("--parent-label '%s': module '%s' cannot resolve labels yet", spec, key);
+}
+
+int ns_create(struct nslsm_ns *table, const char *name, const char *parent, uint32_t modules,
+	      char **parent_labels, int n_parent_labels, uint32_t *id_out)
+{
+	struct nslsm_ns ns = {};
+	int pid, free_id = -1;
+
+	if (check_ns_name(name))
+		return -1;
+	for (int i = 0; i < NSLSM_MAX_NS; i++) {
+		if (ns_in_use(&table[i]) && !strncmp(table[i].name, name, NSLSM_NAME_MAX))
+			return nslsm_fail("namespace '%s' already exists", name);
+		if (free_id < 0 && i != NSLSM_HOST_ID && !ns_in_use(&table[i]))
+			free_id = i;
+	}
+	pid = ns_find(table, parent ? parent : NSLSM_HOST_NAME);
+	if (pid < 0)
+		return -1;
+	if (table[pid].depth + 1 >= NSLSM_MAX_DEPTH)
+		return nslsm_fail("cannot create '%s' under '%s': namespaces nest at most %d deep",
+				  name, table[pid].name, NSLSM_MAX_DEPTH - 1);
+	if (free_id < 0)
+		return nslsm_fail("cannot create '%s': all %d namespace slots are in use", name,
+				  NSLSM_MAX_NS - 1);
+	strcpy(ns.name, name);
+	ns.id = free_id;
+	ns.parent = pid;
+	ns.depth = table[pid].depth + 1;
+	ns.modules = modules;
+	for (int i = 0; i < n_parent_labels; i++)
+		if (apply_parent_label(&table[pid], &ns, parent_labels[i]))
+			return -1;
+	/* The slot becomes visible (IN_USE) only once it is complete. */
+	table[free_id] = ns;
+	__atomic_store_n(&table[free_id].flags, NSLSM_NS_IN_USE, __ATOMIC_RELEASE);
+	*id_out = free_id;
+	return 0;
+}
+
+static int set_mode(struct nslsm_ns *ns, const struct nslsm_module *m, const char *value)
+{
+	if (!strcmp(value, "enforce"))
+		ns->complain &= ~(1u << m->id);
+	else if (!strcmp(value, "complain"))
+		ns->complain |= 1u << m->id;
+	else
+		return nslsm_fail("%s.mode '%s': expected 'enforce' or 'complain'", m->name, value);
+	return 0;
+}
+
+static int set_one(struct nslsm_ns *ns, char *arg)
+{
+	char spec[256], *key, *value, *dot;
+	const struct nslsm_module *m;
+	const struct module_key *k;
+
+	snprintf(spec, sizeof(spec), "%s", arg);
+	if (split_kv(arg, &key, &value, true))
+		return -1;
+	if (!strcmp(key, "modules")) {
+		uint32_t mask;
+
+		if (module_list_parse(value, &mask))
+			return -1;
+		ns->modules = mask;
+		return 0;
+	}
+	dot = strchr(key, '.');
+	if (!dot)
+		return nslsm_fail("'%s': unknown key '%s' (keys are 'modules' and MODULE.KEY, "
+				  "see 'nslsm modules')", spec, key);
+	*dot = 0;
+	m = module_by_name(key);
+	if (!m)
+		return nslsm_fail("'%s': unknown module '%s' (see 'nslsm modules')", spec, key);
+	if (!*value)
+		return nslsm_fail("'%s': the value is empty", spec);
+	if (!strcmp(dot + 1, "mode"))
+		return set_mode(ns, m, value);
+	k = module_key(m, dot + 1);
+	if (!k)
+		return nslsm_fail("'%s': module '%s' has no setting '%s' (see 'nslsm modules')",
+				  spec, m->name, dot + 1);
+	return k->set(ns, value);
+}
+
+int ns_set(struct nslsm_ns *table, uint32_t id, char **kv, int n)
+{
+	struct nslsm_ns copy;
+
+	if (id >= NSLSM_MAX_NS || !ns_in_use(&table[id]))
+		return nslsm_fail("namespace id %u is not in use", id);
+	if (n <= 0)
+		return nslsm_fail("nothing to set: give KEY=VALUE arguments");
+	copy = table[id];
+	for (int i = 0; i < n; i++) {
+		char buf[256];
+
+		if (strlen(kv[i]) >= sizeof(buf))
+			return nslsm_fail("'%.32s...' is too long", kv[i]);
+		strcpy(buf, kv[i]);
+		if (set_one(&copy, buf))
+			return -1;
+	}
+	table[id] = copy;
+	return 0;
+}
+
+int ns_delete(struct nslsm_ns *table, uint32_t id, const uint32_t *tasks_in)
+{
+	if (id == NSLSM_HOST_ID)
+		return nslsm_fail("the host namespace cannot be deleted");
+	if (id >= NSLSM_MAX_NS || !ns_in_use(&table[id]))
+		return nslsm_fail("namespace id %u is not in use", id);
+	if (ns_has_children(table, id))
+		return nslsm_fail("namespace '%s' has nested namespaces: delete them first",
+				  table[id].name);
+	if (tasks_in && tasks_in[id])
+		return nslsm_fail("namespace '%s' still has %u task%s", table[id].name,
+				  tasks_in[id], tasks_in[id] == 1 ? "" : "s");
+	__atomic_store_n(&table[id].flags, 0, __ATOMIC_RELEASE);
+	memset(&table[id], 0, sizeof(table[id]));
+	return 0;
+}
+
+int ns_chain(const struct nslsm_ns *table, uint32_t id, uint32_t chain[NSLSM_MAX_DEPTH])
+{
+	uint32_t depth;
+
+	if (id >= NSLSM_MAX_NS || !ns_in_use(&table[id]))
+		return nslsm_fail("namespace id %u is not in use", id);
+	depth = table[id].depth;
+	if (depth >= NSLSM_MAX_DEPTH)
+		return nslsm_fail("namespace '%s' has a corrupt depth %u", table[id].name, depth);
+	for (int d = depth; d >= 0; d--) {
+		if (table[id].depth != (uint32_t)d || !ns_in_use(&table[id]))
+			return nslsm_fail("namespace table is corrupt at id %u", id);
+		chain[d] = id;
+		id = table[id].parent;
+	}
+	return depth;
+}
+
+int ns_enrol_blob(const struct nslsm_ns *table, uint32_t id, uint64_t contid,
+		  const uint32_t labels[NSLSM_MAX_MODULES], struct nslsm_task_blob *out)
+{
+	uint32_t chain[NSLSM_MAX_DEPTH];
+	int depth = ns_chain(table, id, chain);
+
+	if (depth < 0)
+		return -1;
+	memset(out, 0, sizeof(*out));
+	out->contid = contid;
+	out->flags = NSLSM_TASK_ENROLLED;
+	out->depth = depth;
+	for (int d = 0; d <= depth; d++) {
+		out->level[d].ns_id = chain[d];
+		for (int m = 0; m < NSLSM_MAX_MODULES; m++)
+			out->level[d].label[m] = d < depth ? table[chain[d + 1]].parent_label[m]
+							   : labels[m];
+	}
+	return 0;
+}

@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdlib.h>
+
+#include "lib/error.h"
+#include "lib/ns.h"
+#include "test.h"
+
+#define YAMA (1u << NSLSM_MOD_YAMA)
+
+static struct nslsm_ns *new_table(void)
+{
+	struct nslsm_ns *t = calloc(NSLSM_MAX_NS, sizeof(*t));
+
+	ns_table_init(t);
+	return t;
+}
+
+static uint32_t create(struct nslsm_ns *t, const char *name, const char *parent, uint32_t mods)
+{
+	uint32_t id = 0;
+
+	EXPECT_EQ(ns_create(t, name, parent, mods, NULL, 0, &id), 0);
+	return id;
+}
+
+TEST(host_exists_with_no_modules)
+{
+	struct nslsm_ns *t = new_table();
+
+	EXPECT_EQ(ns_find(t, "host"), 0);
+	EXPECT_EQ(t[0].modules, 0);
+	EXPECT_EQ(t[0].depth, 0);
+}
+
+TEST(create_under_host_and_nested)
+{
+	struct nslsm_ns *t = new_table();
+	uint32_t box = create(t, "box", NULL, YAMA);
+	uint32_t inner = create(t, "inner", "box", 0);
+
+	EXPECT(box != 0 && inner != box);
+	EXPECT_EQ(t[box].parent, 0);
+	EXPECT_EQ(t[box].depth, 1);
+	EXPECT_EQ(t[inner].parent, box);
+	EXPECT_EQ(t[inner].depth, 2);
+	EXPECT_EQ(ns_find(t, "inner"), inner);
+}
+
+TEST(create_rejects_duplicate_missing_parent_bad_name)
+{
+	struct nslsm_ns *t = new_table();
+	uint32_t id;
+
+	create(t, "box", NULL, 0);
+	EXPECT_EQ(ns_create(t, "box", NULL, 0, NULL, 0, &id), -1);
+	EXPECT_STR_CONTAINS(nslsm_error(), "already exists");
+	EXPECT_EQ(ns_create(t, "host", NULL, 0, NULL, 0, &id), -1);
+	EXPECT_EQ(ns_create(t, "x", "nope", 0, NULL, 0, &id), -1);
+	EXPECT_STR_CONTAINS(nslsm_error(), "no namespace 'nope'");
+	EXPECT_EQ(ns_create(t, "a/b", NULL, 0, NULL, 0, &id), -1);
+}
+
+TEST(create_limits_depth)
+{
+	struct nslsm_ns *t = new_table();
+	char name[8], parent[8] = "host";
+	uint32_t id;
+
+	for (int d = 1; d < NSLSM_MAX_DEPTH; d++) {
+		snprintf(name, sizeof(name), "d%d", d);
+		EXPECT_EQ(ns_create(t, name, parent, 0, NULL, 0, &id), 0);
+		strcpy(parent, name);
+	}
+	EXPECT_EQ(ns_create(t, "toodeep", parent, 0, NULL, 0, &id), -1);
+	EXPECT_STR_CONTAINS(nslsm_error(), "nest at most");
+}
+
+TEST(create_fails_when_table_full)
+{
+	struct nslsm_ns *t = new_table();
+	char name[16];
+	uint32_t id;
+
+	for (int i = 1; i < NSLSM_MAX_NS; i++) {
+		snprintf(name, sizeof(name), "n%d", i);
+		if (ns_create(t, name, NULL, 0, NULL, 0, &id))
+			EXPECT(!"create failed before the table was full");
+	}
+	EXPECT_EQ(ns_create(t, "onemore", NULL, 0, NULL, 0, &id), -1);
+	EXPECT_STR_CONTAINS(nslsm_error(), "slots are in use");
+}
+
+TEST(parent_label_needs_enabled_labelled_module)
+{
+	struct nslsm_ns *t = new_table();
+	char *spec[] = { "yama=x" }, *unknown[] = { "nope=x" }, *bad[] = { "yama" };
+	uint32_t id;
+
+	EXPECT_EQ(ns_create(t, "a", NULL, 0, spec, 1, &id), -1);
+	EXPECT_STR_CONTAINS(nslsm_error(), "not enabled in the parent");
+	EXPECT_EQ(ns_create(t, "a", NULL, 0, unknown, 1, &id), -1);
+	EXPECT_STR_CONTAINS(nslsm_error(), "unknown module 'nope'");
+	EXPECT_EQ(ns_create(t, "a", NULL, 0, bad, 1, &id), -1);
+	t[0].modules = YAMA;
+	EXPECT_EQ(ns_create(t, "a", NULL, 0, spec, 1, &id), -1);
+	EXPECT_STR_CONTAINS(nslsm_error(), "has no labels");
+	EXPECT_EQ(ns_find(t, "a"), -1);
+}
+
+TEST(set_applies_all_or_nothing)
+{
+	struct nslsm_ns *t = new_table();
+	uint32_t box = create(t, "box", NULL, YAMA);
+	char *good[] = { "yama.ptrace_scope=3", "yama.mode=complain" };
+	char *half[] = { "yama.ptrace_scope=1", "yama.ptrace_scope=9" };
+
+	EXPECT_EQ(ns_set(t, box, good, 2), 0);
+	EXPECT_EQ(t[box].yama.ptrace_scope, 3);
+	EXPECT(t[box].complain & YAMA);
+	EXPECT_EQ(ns_set(t, box, half, 2), -1);
+	EXPECT_STR_CONTAINS(nslsm_error(), "'9'");
+	EXPECT_EQ(t[box].yama.ptrace_scope, 3);
+}
+
+TEST(set_rejects_unknown_keys_by_name)
+{
+	struct nslsm_ns *t = new_table();
+	uint32_t box = create(t, "box", NULL, 0);
+	char *a[] = { "colour=red" }, *b[] = { "nope.x=1" }, *c[] = { "yama.nope=1" },
+	     *d[] = { "yama.mode=sometimes" }, *e[] = { "yama.ptrace_scope=" },
+	     *f[] = { "modules=yama" }, *g[] = { "modules=" };
+
+	EXPECT_EQ(ns_set(t, box, a, 1), -1);
+	EXPECT_STR_CONTAINS(nslsm_error(), "unknown key 'colour'");
+	EXPECT_EQ(ns_set(t, box, b, 1), -1);
+	EXPECT_STR_CONTAINS(nslsm_error(), "unknown module 'nope'");
+	EXPECT_EQ(ns_set(t, box, c, 1), -1);
+	EXPECT_STR_CONTAINS(nslsm_error(), "no setting 'nope'");
+	EXPECT_EQ(ns_set(t, box, d, 1), -1);
+	EXPECT_STR_CONTAINS(nslsm_error(), "'sometimes'");
+	EXPECT_EQ(ns_set(t, box, e, 1), -1);
+	EXPECT_EQ(ns_set(t, box, f, 1), 0);
+	EXPECT_EQ(t[box].modules, YAMA);
+	EXPECT_EQ(ns_set(t, box, g, 1), 0);
+	EXPECT_EQ(t[box].modules, 0);
+	EXPECT_EQ(ns_set(t, box, a, 0), -1);
+}
+
+TEST(delete_refuses_host_children_and_tasks)
+{
+	struct nslsm_ns *t = new_table();
+	uint32_t box = create(t, "box", NULL, 0);
+	uint32_t inner = create(t, "inner", "box", 0);
+	static uint32_t tasks[NSLSM_MAX_NS];
+
+	EXPECT_EQ(ns_delete(t, 0, NULL), -1);
+	EXPECT_STR_CONTAINS(nslsm_error(), "host");
+	EXPECT_EQ(ns_delete(t, box, NULL), -1);
+	EXPECT_STR_CONTAINS(nslsm_error(), "nested");
+	tasks[inner] = 2;
+	EXPECT_EQ(ns_delete(t, inner, tasks), -1);
+	EXPECT_STR_CONTAINS(nslsm_error(), "still has 2 tasks");
+	tasks[inner] = 0;
+	EXPECT_EQ(ns_delete(t, inner, tasks), 0);
+	EXPECT_EQ(ns_delete(t, box, tasks), 0);
+	EXPECT_EQ(ns_find(t, "box"), -1);
+	/* The name and the slot can be used again. */
+	EXPECT_EQ(create(t, "box", NULL, 0), box);
+}
+
+TEST(enrol_blob_lists_every_level_from_host)
+{
+	struct nslsm_ns *t = new_table();
+	uint32_t a = create(t, "a", NULL, YAMA);
+	uint32_t b = create(t, "b", "a", YAMA);
+	uint32_t labels[NSLSM_MAX_MODULES] = { 7 };
+	struct nslsm_task_blob blob;
+
+	t[b].parent_label[0] = 5;
+	EXPECT_EQ(ns_enrol_blob(t, b, 42, labels, &blob), 0);
+	EXPECT_EQ(blob.contid, 42);
+	EXPECT_EQ(blob.flags, NSLSM_TASK_ENROLLED);
+	EXPECT_EQ(blob.depth, 2);
+	EXPECT_EQ(blob.level[0].ns_id, 0);
+	EXPECT_EQ(blob.level[1].ns_id, a);
+	EXPECT_EQ(blob.level[2].ns_id, b);
+	/* An ancestor level carries the label it gave the child namespace. */
+	EXPECT_EQ(blob.level[1].label[0], 5);
+	EXPECT_EQ(blob.level[2].label[0], 7);
+}
+
+TEST(chain_detects_corruption)
+{
+	struct nslsm_ns *t = new_table();
+	uint32_t a = create(t, "a", NULL, 0);
+	uint32_t chain[NSLSM_MAX_DEPTH];
+
+	t[a].depth = 3;
+	EXPECT_EQ(ns_chain(t, a, chain), -1);
+	EXPECT_EQ(ns_chain(t, 999, chain), -1);
+}

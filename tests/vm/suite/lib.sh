@@ -1,0 +1,113 @@
+# shellcheck shell=bash
+# Helpers for the VM suite: sourced by run-guest, used by the *.sh suites.
+# Every test is a function test_NAME run in its own subshell (under set -e)
+# on a freshly loaded nslsm; an assertion that fails prints why and exits
+# the subshell, and so does any command that fails unexpectedly.
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
+NSLSM=$ROOT/build/nslsm
+PROBE=$ROOT/build/tests/probe
+export NSLSM_AUDIT_LOG=/tmp/nslsm-test/audit.log
+SCRATCH=/tmp/nslsm-test
+
+die() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+# expect_allowed CMD...: CMD is a probe that must print "allowed".
+expect_allowed() {
+	local out rc=0
+	out=$("$@" 2>&1) || rc=$?
+	[ "$rc" -eq 0 ] && [ "$out" = allowed ] || die "expected allowed: $* -> rc=$rc: $out"
+	echo "allowed: $*"
+}
+
+# expect_denied_by MODULE [ERRNO] -- CMD...: denied with ERRNO (default
+# EPERM), and the denial is MODULE's: one more audit record from it.
+expect_denied_by() {
+	local module=$1 errno=EPERM before after out
+	shift
+	if [ "$1" != -- ]; then
+		errno=$1
+		shift
+	fi
+	shift
+	before=$("$NSLSM" audit | grep -c "nslsm=\"DENIED\".* module=\"$module\"" || true)
+	out=$("$@" 2>&1) || true
+	[ "${out%%$'\n'*}" = "denied $errno" ] || die "expected denied $errno: $* -> $out"
+	after=$("$NSLSM" audit | grep -c "nslsm=\"DENIED\".* module=\"$module\"" || true)
+	[ "$after" -eq $((before + 1)) ] ||
+		die "denied, but $module audited $((after - before)) denials, not 1: $*"
+	echo "denied by $module: $*"
+}
+
+# expect_fail PATTERN CMD...: CMD must fail and say PATTERN.
+expect_fail() {
+	local pattern=$1 out
+	shift
+	out=$("$@" 2>&1) && die "expected failure: $* (it printed: $out)"
+	case $out in
+	*"$pattern"*) echo "failed as expected: $*: $out" ;;
+	*) die "expected '$pattern' from: $* -> $out" ;;
+	esac
+}
+
+# expect_contains PATTERN TEXT
+expect_contains() {
+	case $2 in
+	*"$1"*) ;;
+	*) die "expected '$1' in: $2" ;;
+	esac
+}
+
+expect_not_contains() {
+	case $2 in
+	*"$1"*) die "did not expect '$1' in: $2" ;;
+	esac
+}
+
+# wait_for_file FILE: until it is non-empty (10 s at most).
+wait_for_file() {
+	for _ in $(seq 100); do
+		[ -s "$1" ] && return 0
+		sleep 0.1
+	done
+	die "timed out waiting for $1"
+}
+
+# start_target [nslsm run args -- ] PROBE-ARGS: a sleeping probe in the
+# background; prints its pid.
+target_seq=0
+start_target() {
+	local out=$SCRATCH/target.$((target_seq += 1))
+	"$@" >"$out" 2>&1 &
+	local pid=$!
+	wait_for_file "$out"
+	echo "$pid"
+}
+
+# run_in NS CMD...: run CMD enrolled in NS.
+run_in() {
+	local ns=$1
+	shift
+	"$NSLSM" run --ns "$ns" -- "$@"
+}
+
+nslsm() {
+	"$NSLSM" "$@"
+}
+
+# Fresh state before every test.
+reset_nslsm() {
+	if [ -d /sys/fs/bpf/nslsm ]; then
+		"$NSLSM" unload --force >/dev/null || return 1
+	fi
+	rm -rf "$SCRATCH"
+	mkdir -p "$SCRATCH"
+	# The kernel's own Yama must not decide for us (its default scope is 1).
+	if [ -w /proc/sys/kernel/yama/ptrace_scope ]; then
+		echo 0 >/proc/sys/kernel/yama/ptrace_scope
+	fi
+	"$NSLSM" load >/dev/null
+}
