@@ -22,7 +22,8 @@ SANITIZE  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_x86 $(WARN) -Iinclude -Ibpf -I$(BUILD)
 LIBS      := -lbpf -lelf -lz
 
-LIB_SRCS  := $(wildcard src/lib/*.c) $(wildcard src/yama/*.c)
+LIB_SRCS  := $(wildcard src/lib/*.c) $(wildcard src/yama/*.c) src/daemon/client.c
+DAEMON_SRCS := src/daemon/nslsmd.c src/daemon/sinks.c
 CLI_SRCS  := $(wildcard src/cli/*.c)
 BPF_SRCS  := bpf/nslsm.bpf.c
 BPF_DEPS  := $(shell find bpf include -name '*.h' -o -name '*.def')
@@ -33,12 +34,13 @@ HELPERS   := $(patsubst tests/helpers/%.c,$(BUILD)/tests/%,$(wildcard tests/help
 # The loader includes the skeleton; nothing else of user space needs BPF.
 LIB_OBJS  := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
 CLI_OBJS  := $(patsubst %.c,$(BUILD)/obj/%.o,$(CLI_SRCS))
+DAEMON_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(DAEMON_SRCS))
 # Unit tests: the library without the loader, built with ASan/UBSan.
 UNIT_LIB  := $(filter-out src/lib/loader.c,$(LIB_SRCS))
 UNIT_OBJS := $(patsubst %.c,$(BUILD)/asan/%.o,$(UNIT_LIB) $(UNIT_SRCS))
 
-.PHONY: all check unit vm clean format
-all: $(BUILD)/nslsm $(BUILD)/unit_tests $(HELPERS)
+.PHONY: all check unit vm clean format bench-audit
+all: $(BUILD)/nslsm $(BUILD)/nslsmd $(BUILD)/unit_tests $(HELPERS)
 
 $(BUILD)/vmlinux.h:
 	$(call msg,GEN,$@)
@@ -70,6 +72,10 @@ $(BUILD)/nslsm: $(LIB_OBJS) $(CLI_OBJS)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
 
+$(BUILD)/nslsmd: $(filter-out $(BUILD)/obj/src/lib/loader.o,$(LIB_OBJS)) $(DAEMON_OBJS)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LIBS) -laudit
+
 $(BUILD)/unit_tests: $(UNIT_OBJS)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^ $(LIBS)
@@ -87,6 +93,9 @@ vm: all
 
 check: all
 	tests/run
+
+bench-audit: all
+	bench/run-audit
 
 format:
 	clang-format -i $$(find bpf include src tests -name '*.[ch]')

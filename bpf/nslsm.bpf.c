@@ -10,6 +10,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
 
 #include "nslsm/abi.h"
 #include "nslsm/hooks.h"
@@ -25,6 +26,7 @@
 #include "core/task.h"
 #include "core/ptrace.h"
 #include "core/fs.h"
+#include "core/net.h"
 #include "core/kernel.h"
 
 char LICENSE[] SEC("license") = "GPL";

@@ -47,10 +47,12 @@ static __always_inline int hook_bprm_check_security(struct linux_binprm *bprm)
 
 /*
  * PR_SET_PTRACER is remembered for the namespaced Yama whenever somebody
- * can act on it: the kernel's own Yama accepted it (then we run after it and
- * only record), or the caller's chain enables nslsm's Yama (then nslsm is
- * the one that makes the prctl succeed). Every other prctl is left to the
- * kernel (-ENOSYS is "not mine" for this hook).
+ * can act on it: the kernel's own Yama accepted it (we run after it), or
+ * the caller's chain enables nslsm's Yama. A BPF LSM program cannot make a
+ * prctl succeed (returning 0 means "no opinion", and the kernel goes on to
+ * its own handling), so without the kernel's Yama the call still returns
+ * EINVAL to the caller, but the declaration is honoured. Every other prctl
+ * is left alone.
  */
 static __always_inline int hook_task_prctl(int option, unsigned long arg2, unsigned long arg3,
 					   unsigned long arg4, unsigned long arg5)
@@ -60,7 +62,7 @@ static __always_inline int hook_task_prctl(int option, unsigned long arg2, unsig
 	bool mine = false;
 
 	if (option != PR_SET_PTRACER)
-		return -ENOSYS;
+		return 0;
 	if (subject_get(&s)) {
 		FOR_EACH_LEVEL(&s, ns, level, {
 			if (ns->modules & MODULE_BIT(NSLSM_MOD_YAMA))
@@ -69,10 +71,10 @@ static __always_inline int hook_task_prctl(int option, unsigned long arg2, unsig
 	}
 	cfg = config_get();
 	if (!mine && !(cfg && cfg->kernel_yama))
-		return -ENOSYS;
+		return 0;
 	if (!yama_ptracer_declare(s.task, arg2))
 		return -ENOMEM;
-	return mine ? 0 : -ENOSYS;
+	return 0;
 }
 
 #endif /* NSLSM_BPF_CORE_TASK_H */

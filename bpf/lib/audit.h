@@ -19,8 +19,23 @@ struct audit_event {
 	__u32 request;
 	__u32 detail;
 	struct task_struct *target;	/* may be NULL */
-	const char *name;		/* kernel string, may be NULL */
+	const void *name;		/* kernel string, may be NULL */
+	__u32 name_len;			/* 0: NUL-terminated; else raw bytes */
 };
+
+/* The task's container id and those of the containers around it. */
+static __always_inline void audit_contids(const struct nslsm_task_blob *b,
+					  struct nslsm_audit_record *r)
+{
+	__u32 n = blob_enrolled(b) ? b->n_contids : 0;
+
+	if (n > NSLSM_MAX_CONTIDS)
+		n = NSLSM_MAX_CONTIDS;
+	r->contid = n ? b->contid[(n - 1) & (NSLSM_MAX_CONTIDS - 1)] : 0;
+	r->n_parent_contids = n ? n - 1 : 0;
+	for (int i = 0; i < NSLSM_MAX_CONTIDS - 1; i++)
+		r->parent_contid[i] = i + 1 < (int)n ? b->contid[i] : 0;
+}
 
 static __always_inline void audit_emit(const struct subject *s, const struct audit_event *ev)
 {
@@ -36,7 +51,10 @@ static __always_inline void audit_emit(const struct subject *s, const struct aud
 	id = bpf_get_current_pid_tgid();
 	r->time_ns = bpf_ktime_get_boot_ns();
 	r->serial = __sync_fetch_and_add(&audit_serial, 1) + 1;
-	r->contid = blob_enrolled(s->blob) ? s->blob->contid : 0;
+	audit_contids(s->blob, r);
+	/* (BPF_CORE_READ needs a plain pointer: s->task would relocate s.) */
+	target = s->task;
+	r->netns = BPF_CORE_READ(target, nsproxy, net_ns, ns.inum);
 	r->ns_id = blob_ns(s->blob);
 	r->policy_ns_id = ev->policy_ns;
 	r->pid = id >> 32;
@@ -57,7 +75,9 @@ static __always_inline void audit_emit(const struct subject *s, const struct aud
 		r->target_pid = 0;
 		r->target_comm[0] = 0;
 	}
-	if (ev->name)
+	if (ev->name && ev->name_len)
+		bpf_probe_read_kernel(r->name, ev->name_len & (sizeof(r->name) - 1), ev->name);
+	else if (ev->name)
 		bpf_probe_read_kernel_str(r->name, sizeof(r->name), ev->name);
 	else
 		r->name[0] = 0;

@@ -41,7 +41,8 @@ struct subject {
 
 /*
  * Fill the subject. Returns false when no namespace on the task's chain
- * could have an opinion: an unenrolled task while host enables no module.
+ * could have an opinion: an unenrolled task while host enables no module
+ * and audits nothing.
  * This is the whole cost nslsm adds to an unenrolled task on most hooks.
  */
 static __always_inline bool subject_get(struct subject *s)
@@ -57,7 +58,7 @@ static __always_inline bool subject_get(struct subject *s)
 		return true;
 	}
 	host = ns_get(0);
-	if (!host || !host->modules) {
+	if (!host || !(host->modules | host->audit.net)) {
 		s->levels = 0;
 		return false;
 	}

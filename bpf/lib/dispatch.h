@@ -44,7 +44,7 @@ static __always_inline int module_verdict(const struct subject *s, const struct 
 			if (level >= (s)->levels)                              \
 				break;                                         \
 			ns = ns_get(subject_level_ns((s), level));             \
-			if (!ns || !ns->modules)                               \
+			if (!ns)                                               \
 				continue;                                      \
 			BODY                                                   \
 		}                                                              \

@@ -9,7 +9,6 @@
 
 #define EPERM 1
 #define ENOMEM 12
-#define ENOSYS 38
 
 #define BPF_FS_MAGIC 0xcafe4a11
 #define PTRACE_MODE_ATTACH 0x02

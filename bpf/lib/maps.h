@@ -45,6 +45,17 @@ struct {
 	__type(value, struct nslsm_stats);
 } nslsm_stats SEC(".maps");
 
+/* Per-namespace audit rules: read and written by user space only (nslsmd
+ * and nslsm audit select records with them); here so they are pinned with
+ * the rest of nslsm's state. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, NSLSM_MAX_AUDIT_RULES);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, struct nslsm_audit_rule);
+} audit_rules SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);

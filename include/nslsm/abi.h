@@ -22,6 +22,8 @@ enum nslsm_module_id {
 	NSLSM_MOD_COUNT,
 };
 #define NSLSM_SOURCE_SELF 0xff
+/* Records an audit setting asked for (audit.net=1), not a module's verdict. */
+#define NSLSM_SOURCE_AUDIT 0xfe
 
 _Static_assert(NSLSM_MOD_COUNT <= NSLSM_MAX_MODULES, "too many modules");
 
@@ -51,15 +53,31 @@ struct nslsm_level {
  * (task storage lives as long as the task_struct).
  */
 struct nslsm_task_blob {
-	__u64 contid;	/* audit container id, 0 = none */
 	__u32 flags;	/* enum nslsm_task_flag */
 	__u32 depth;	/* level[0] is host; level[depth] is the task's own ns */
+	/*
+	 * Audit container ids: contid[0] given by the host admin, each later
+	 * one by a delegated namespace admin to a container nested in the
+	 * previous one. The task's own id is contid[n_contids - 1]; 0 ids = none.
+	 */
+	__u32 n_contids;
+	__u32 reserved;
+	__u64 contid[NSLSM_MAX_CONTIDS];
 	struct nslsm_level level[NSLSM_MAX_DEPTH];
 };
 
 /* Yama settings of a namespace. */
 struct nslsm_yama_conf {
 	__u32 ptrace_scope;	/* 0 classic, 1 relational, 2 admin, 3 none */
+};
+
+/* Audit settings of a namespace (ns set NS audit.KEY=VALUE). */
+struct nslsm_audit_conf {
+	/* Its tasks with CAP_AUDIT_CONTROL may give container ids to the
+	 * containers they start, through nslsmd's socket. */
+	__u32 delegate_contid;
+	/* Audit every connect() and bind() of its tasks. */
+	__u32 net;
 };
 
 enum nslsm_ns_flag {
@@ -79,6 +97,7 @@ struct nslsm_ns {
 	__u32 parent_label[NSLSM_MAX_MODULES];
 	struct nslsm_yama_conf yama;
 	__u32 reserved;
+	struct nslsm_audit_conf audit;
 };
 
 /* Yama ptracer exception declared by a tracee with prctl(PR_SET_PTRACER). */
@@ -103,7 +122,11 @@ enum nslsm_audit_action {
 struct nslsm_audit_record {
 	__u64 time_ns;		/* CLOCK_BOOTTIME in BPF; realtime once logged */
 	__u64 serial;
-	__u64 contid;
+	__u64 contid;		/* the task's own container id, 0 if none */
+	/* Ids of the containers it is nested in, outermost first. */
+	__u64 parent_contid[NSLSM_MAX_CONTIDS - 1];
+	__u32 n_parent_contids;
+	__u32 netns;		/* inode number of the task's network ns */
 	__u32 ns_id;		/* the task's own namespace */
 	__u32 policy_ns_id;	/* the namespace whose module decided */
 	__u32 pid;		/* tgid, in the initial pid namespace */
@@ -119,6 +142,37 @@ struct nslsm_audit_record {
 	char comm[NSLSM_COMM_LEN];
 	char target_comm[NSLSM_COMM_LEN];
 	char name[NSLSM_AUDIT_NAME_LEN];	/* object name, if any */
+};
+
+/*
+ * A namespace's audit rule: which records its audit consumers receive
+ * (nslsm audit rule add). User space only; kept in the pinned
+ * "audit_rules" map so rules live and die with nslsm's other state.
+ */
+enum nslsm_rule_field {
+	NSLSM_RULE_MODULE = 1u << 0,	/* source */
+	NSLSM_RULE_OPERATION = 1u << 1,	/* hook */
+	NSLSM_RULE_RESULT = 1u << 2,	/* action */
+	NSLSM_RULE_CONTID = 1u << 3,
+	NSLSM_RULE_PATH = 1u << 4,	/* object name prefix */
+};
+
+enum nslsm_rule_flag {
+	NSLSM_RULE_IN_USE = 1u << 0,
+	NSLSM_RULE_NEVER = 1u << 1,	/* matching records are dropped */
+};
+
+struct nslsm_audit_rule {
+	__u32 ns_id;
+	__u32 flags;		/* enum nslsm_rule_flag */
+	__u32 fields;		/* enum nslsm_rule_field: which filters apply */
+	__u32 seq;		/* order within the namespace: lower first */
+	__u8 source;
+	__u8 action;
+	__u16 hook;
+	__u32 reserved;
+	__u64 contid;
+	char path[NSLSM_AUDIT_NAME_LEN];
 };
 
 /* Counters, one slot of the "stats" array map. Only ever incremented. */
@@ -142,12 +196,16 @@ struct nslsm_config {
 
 _Static_assert(sizeof(struct nslsm_level) == 4 + 4 * NSLSM_MAX_MODULES, "level");
 _Static_assert(sizeof(struct nslsm_task_blob) ==
-		       16 + NSLSM_MAX_DEPTH * sizeof(struct nslsm_level), "blob");
-_Static_assert(sizeof(struct nslsm_ns) == NSLSM_NAME_MAX + 32 + 4 * NSLSM_MAX_MODULES, "ns");
+		       16 + 8 * NSLSM_MAX_CONTIDS + NSLSM_MAX_DEPTH * sizeof(struct nslsm_level),
+	       "blob");
+_Static_assert(sizeof(struct nslsm_ns) == NSLSM_NAME_MAX + 40 + 4 * NSLSM_MAX_MODULES, "ns");
 _Static_assert(sizeof(struct nslsm_ptracer) == 32, "ptracer");
 _Static_assert(sizeof(struct nslsm_audit_record) ==
-		       64 + 2 * NSLSM_COMM_LEN + NSLSM_AUDIT_NAME_LEN, "record");
+		       72 + 8 * (NSLSM_MAX_CONTIDS - 1) + 2 * NSLSM_COMM_LEN +
+			       NSLSM_AUDIT_NAME_LEN,
+	       "record");
 _Static_assert(sizeof(struct nslsm_stats) == 64, "stats");
+_Static_assert(sizeof(struct nslsm_audit_rule) == 32 + NSLSM_AUDIT_NAME_LEN, "rule");
 _Static_assert(sizeof(struct nslsm_config) == 32, "config");
 
 #endif /* NSLSM_ABI_H */

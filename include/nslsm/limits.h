@@ -5,6 +5,8 @@
 
 /* Namespace levels a task can belong to: host plus nested containers. */
 #define NSLSM_MAX_DEPTH 8
+/* Nested container ids a task carries (host-given plus delegated). */
+#define NSLSM_MAX_CONTIDS 4
 /* Namespaces alive at once, host included (ids 0..NSLSM_MAX_NS-1). */
 #define NSLSM_MAX_NS 4096
 /* Label slots per level; module ids are below this. */
@@ -16,7 +18,9 @@
 /* Object name carried in an audit record, NUL included. */
 #define NSLSM_AUDIT_NAME_LEN 64
 /* Audit ring buffer size in bytes (power of two, page multiple). */
-#define NSLSM_AUDIT_RINGBUF_SIZE (256 * 1024)
+#define NSLSM_AUDIT_RINGBUF_SIZE (1024 * 1024)
+/* Audit rules of all namespaces together. */
+#define NSLSM_MAX_AUDIT_RULES 1024
 /* Yama ptracer exceptions remembered at once. */
 #define NSLSM_MAX_PTRACERS 8192
 /* Ancestors walked when checking "is a descendant of" (Yama scope 1). */

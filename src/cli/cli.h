@@ -17,6 +17,7 @@ int cmd_modules(int argc, char **argv);
 int cmd_ns(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_attr(int argc, char **argv);
+int cmd_contid(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 
 /* Print "nslsm: <last error>" and return EXIT_FAIL. */

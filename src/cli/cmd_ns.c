@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "lib/audit_rules.h"
 #include "lib/error.h"
 #include "lib/module.h"
 #include "lib/ns.h"
@@ -73,6 +74,8 @@ static int ns_delete_cmd(int argc, char **argv)
 	id = ns_find(st.ns, argv[1]);
 	rc = id < 0 || tasks_count_by_ns(&st, task_counts, NULL) ||
 	     ns_delete(st.ns, id, task_counts);
+	if (!rc)
+		audit_rules_clear(st.rules, id);
 	state_close(&st);
 	if (rc)
 		return fail();
@@ -95,9 +98,14 @@ static int ns_set_cmd(int argc, char **argv)
 	return rc ? fail() : EXIT_OK;
 }
 
-/* "yama.mode=enforce yama.ptrace_scope=3" for the enabled modules. */
+/* "yama.mode=enforce yama.ptrace_scope=3" for the enabled modules, then
+ * the audit settings that are on. */
 static void settings(const struct nslsm_ns *ns, bool json, char *buf, size_t len)
 {
+	const struct { const char *key; __u32 on; } audit[] = {
+		{ "audit.delegate_contid", ns->audit.delegate_contid },
+		{ "audit.net", ns->audit.net },
+	};
 	size_t off = 0;
 
 	buf[0] = 0;
@@ -118,6 +126,11 @@ static void settings(const struct nslsm_ns *ns, bool json, char *buf, size_t len
 					json ? ",\"%s.%s\":\"%s\"" : " %s.%s=%s", m->name, k->name, v);
 		}
 	}
+	for (size_t i = 0; i < sizeof(audit) / sizeof(audit[0]); i++)
+		if (audit[i].on)
+			off += snprintf(buf + off, off < len ? len - off : 0,
+					json ? "%s\"%s\":\"1\"" : "%s%s=1", off ? (json ? "," : " ") : "",
+					audit[i].key);
 }
 
 static int ns_list_cmd(int argc, char **argv)

@@ -6,8 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
 
 #include "cli.h"
+#include "daemon/client.h"
 #include "lib/error.h"
 #include "lib/module.h"
 #include "lib/ns.h"
@@ -63,11 +65,25 @@ int cmd_run(int argc, char **argv)
 	return errno == ENOENT ? 127 : 126;
 }
 
+/* "42/1001": the container ids, outermost first; "none". */
+static void format_contids(const struct nslsm_task_blob *b, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	snprintf(buf, len, "none");
+	for (uint32_t i = 0; i < b->n_contids && i < NSLSM_MAX_CONTIDS; i++)
+		off += snprintf(buf + off, off < len ? len - off : 0, "%s%" PRIu64, i ? "/" : "",
+				(uint64_t)b->contid[i]);
+}
+
 static void print_blob_text(pid_t pid, const struct nslsm_task_blob *b, const struct nslsm_ns *t)
 {
-	printf("pid %d: %s%s contid=%" PRIu64 "\n", pid,
+	char ids[256];
+
+	format_contids(b, ids, sizeof(ids));
+	printf("pid %d: %s%s contid=%s\n", pid,
 	       b->flags & NSLSM_TASK_ENROLLED ? "enrolled" : "not enrolled",
-	       b->flags & NSLSM_TASK_PROTECTED ? ", nslsm control process" : "", (uint64_t)b->contid);
+	       b->flags & NSLSM_TASK_PROTECTED ? ", nslsm control process" : "", ids);
 	if (!(b->flags & NSLSM_TASK_ENROLLED))
 		return;
 	for (uint32_t d = 0; d <= b->depth && d < NSLSM_MAX_DEPTH; d++) {
@@ -87,18 +103,25 @@ static void print_blob_text(pid_t pid, const struct nslsm_task_blob *b, const st
 
 static void print_blob_json(pid_t pid, const struct nslsm_task_blob *b, const struct nslsm_ns *t)
 {
-	printf("{\"pid\":%d,\"enrolled\":%s,\"protected\":%s,\"contid\":%" PRIu64 ",\"levels\":[",
+	uint32_t n = b->n_contids < NSLSM_MAX_CONTIDS ? b->n_contids : NSLSM_MAX_CONTIDS;
+
+	printf("{\"pid\":%d,\"enrolled\":%s,\"protected\":%s,\"contid\":%" PRIu64
+	       ",\"parent_contids\":[",
 	       pid, b->flags & NSLSM_TASK_ENROLLED ? "true" : "false",
-	       b->flags & NSLSM_TASK_PROTECTED ? "true" : "false", (uint64_t)b->contid);
+	       b->flags & NSLSM_TASK_PROTECTED ? "true" : "false",
+	       n ? (uint64_t)b->contid[n - 1] : 0);
+	for (uint32_t i = 0; i + 1 < n; i++)
+		printf("%s%" PRIu64, i ? "," : "", (uint64_t)b->contid[i]);
+	printf("],\"levels\":[");
 	for (uint32_t d = 0; (b->flags & NSLSM_TASK_ENROLLED) && d <= b->depth && d < NSLSM_MAX_DEPTH;
 	     d++) {
 		uint32_t id = b->level[d].ns_id;
 
 		printf("%s{\"ns\":\"%s\",\"ns_id\":%u,\"labels\":{", d ? "," : "",
 		       id < NSLSM_MAX_NS && ns_in_use(&t[id]) ? t[id].name : "", id);
-		for (unsigned int m = 0, n = 0; m < NSLSM_MOD_COUNT; m++)
+		for (unsigned int m = 0, k = 0; m < NSLSM_MOD_COUNT; m++)
 			if (module_by_id(m)->labelled)
-				printf("%s\"%s\":%u", n++ ? "," : "", module_by_id(m)->name,
+				printf("%s\"%s\":%u", k++ ? "," : "", module_by_id(m)->name,
 				       b->level[d].label[m]);
 		printf("}}");
 	}
@@ -146,4 +169,75 @@ int cmd_attr(int argc, char **argv)
 		printf("pid %d: not enrolled (host, unconfined by nslsm)\n", pid);
 	state_close(&st);
 	return EXIT_OK;
+}
+
+static int contid_via_daemon(uint64_t pid, uint64_t id)
+{
+	char req[128], buf[512] = "";
+	ssize_t n;
+	int fd;
+
+	snprintf(req, sizeof(req), "CONTID %" PRIu64 " %" PRIu64 "\n", pid, id);
+	fd = nslsmd_request(req);
+	if (fd < 0)
+		return fail();
+	n = recv(fd, buf, sizeof(buf) - 1, 0);
+	close(fd);
+	buf[n > 0 ? n : 0] = 0;
+	buf[strcspn(buf, "\n")] = 0;
+	if (strcmp(buf, "OK")) {
+		nslsm_fail("%s", !strncmp(buf, "ERR ", 4) ? buf + 4 : "nslsmd did not answer");
+		return fail();
+	}
+	return EXIT_OK;
+}
+
+/* nslsm contid set PID ID | contid get PID [--json] */
+int cmd_contid(int argc, char **argv)
+{
+	struct nslsm_task_blob b = {};
+	struct nslsm_state st;
+	bool set = argc == 4 && !strcmp(argv[1], "set");
+	bool json = argc == 4 && !strcmp(argv[1], "get") && !strcmp(argv[3], "--json");
+	uint64_t pid, id = 0;
+	int found, rc = 0;
+
+	if (!set && !(argc == 3 && !strcmp(argv[1], "get")) && !json)
+		return usage_error("contid", "expected 'contid set PID ID' or 'contid get PID'");
+	if (parse_u64(argv[2], 1, INT32_MAX, "PID", &pid) || (set && parse_contid(argv[3], &id)))
+		return usage_error("contid", "%s", nslsm_error());
+	/* Inside a namespace bpf() is refused: ask nslsmd, which checks the
+	 * namespace delegates container ids to us. */
+	if (set && geteuid() != 0)
+		return contid_via_daemon(pid, id);
+	if (state_open(&st, true)) {
+		if (set && access(nslsmd_socket(), F_OK) == 0)
+			return contid_via_daemon(pid, id);
+		return fail();
+	}
+	found = state_get_blob(&st, pid, &b);
+	if (found < 0) {
+		rc = -1;
+	} else if (set) {
+		if (!found || !(b.flags & NSLSM_TASK_ENROLLED))
+			rc = nslsm_fail("process %" PRIu64 " is not enrolled in a namespace: start it "
+					"with 'nslsm run --ns NAME --contid ID'", pid);
+		else if (b.n_contids)
+			rc = nslsm_fail("process %" PRIu64 " already has container id %" PRIu64
+					": container ids are set once", pid, (uint64_t)b.contid[0]);
+		else {
+			b.contid[0] = id;
+			b.n_contids = 1;
+			rc = state_set_blob(&st, pid, &b);
+		}
+	} else if (json) {
+		print_blob_json(pid, &b, st.ns);
+	} else {
+		char ids[256];
+
+		format_contids(&b, ids, sizeof(ids));
+		printf("%s\n", found ? ids : "none");
+	}
+	state_close(&st);
+	return rc ? fail() : EXIT_OK;
 }

@@ -6,8 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "daemon/client.h"
 #include "lib/error.h"
 #include "lib/hooks.h"
 #include "lib/loader.h"
@@ -96,6 +99,34 @@ static int count_links(void)
 	return n;
 }
 
+/* nslsmd's own report: its consumers and what each has lost. */
+static void print_daemon_status(void)
+{
+	char buf[8192];
+	size_t len = 0;
+	ssize_t n;
+	int fd;
+
+	if (access(nslsmd_socket(), F_OK))
+		return;
+	fd = nslsmd_request("STATUS\n");
+	if (fd < 0) {
+		printf("nslsmd:         not answering (%s)\n", nslsm_error());
+		return;
+	}
+	while (len < sizeof(buf) - 1 && (n = recv(fd, buf + len, sizeof(buf) - 1 - len, 0)) > 0) {
+		len += n;
+		buf[len] = 0;
+		if (strstr(buf, "END\n"))
+			break;
+	}
+	close(fd);
+	buf[len] = 0;
+	for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n"))
+		if (strcmp(line, "END"))
+			printf("%-15s %s\n", !strncmp(line, "nslsmd", 6) ? "nslsmd:" : "", line);
+}
+
 int cmd_status(int argc, char **argv)
 {
 	static const struct option opts[] = { { "json", no_argument, 0, 'j' }, { 0 } };
@@ -149,6 +180,7 @@ int cmd_status(int argc, char **argv)
 	       (uint64_t)s.blob_alloc_fail);
 	printf("ptracer table:  %" PRIu64 " declarations refused (table full)\n",
 	       (uint64_t)s.ptracer_full);
+	print_daemon_status();
 	return EXIT_OK;
 }
 

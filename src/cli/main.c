@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "lib/audit_log.h"
 #include "lib/error.h"
 
 struct command {
@@ -60,6 +61,9 @@ static const struct command commands[] = {
 	  "            MODULE.mode=enforce|complain complain: audit, never deny\n"
 	  "            MODULE.KEY=VALUE             a module setting, e.g.\n"
 	  "                                         yama.ptrace_scope=2\n"
+	  "            audit.delegate_contid=0|1    its admins may give container ids\n"
+	  "                                         (see 'nslsm help contid')\n"
+	  "            audit.net=0|1                audit every connect() and bind()\n"
 	  "          'host' is a namespace too: modules enabled there apply to every\n"
 	  "          task of the machine.\n\n"
 	  "Example:\n"
@@ -79,19 +83,47 @@ static const struct command commands[] = {
 	  "e.g. your shell) with its module labels, its audit container id and flags.\n"
 	  "Enrolled tasks cannot use bpf(), so this runs from the host.\n\n"
 	  "      --json      one JSON object\n" },
+	{ "contid", cmd_contid, "nslsm contid set PID ID\nnslsm contid get PID [--json]",
+	  "Audit container ids. Every record of a task carries its container id and\n"
+	  "the ids of the containers it is nested in; children inherit them at fork\n"
+	  "and keep them across exec.\n\n"
+	  "set    give enrolled process PID the container id ID (1 to 2^64-2), once:\n"
+	  "       a process that has an id keeps it. Applies to PID's main thread and\n"
+	  "       every task it creates afterwards. 'nslsm run --contid ID' does the\n"
+	  "       same for the command it starts.\n"
+	  "get    print PID's ids, outermost first: \"42/1001\", or \"none\"\n\n"
+	  "Delegation: in a namespace with 'audit.delegate_contid=1', a task with\n"
+	  "CAP_AUDIT_CONTROL may run 'nslsm contid set PID ID' from inside the\n"
+	  "namespace for a container it started (a descendant of the shell or runtime\n"
+	  "that runs nslsm, in the same namespace or below, with no id of its own yet):\n"
+	  "nslsmd checks and sets the id, nested in the caller's. Records then carry\n"
+	  "contid=ID parent_contids=OUTER,....\n" },
 	{ "audit", cmd_audit,
-	  "nslsm audit [--ns NAME] [--contid ID] [--follow] [--json] [--log FILE]",
+	  "nslsm audit [--ns NAME] [--contid ID] [--follow] [--json] [--log FILE]\n"
+	  "nslsm audit rule add NAME always|never [FIELD=VALUE]...\n"
+	  "nslsm audit rule del NAME N\n"
+	  "nslsm audit rule list NAME",
 	  "Print audit records: every denial, every complain-mode decision and every\n"
-	  "access a policy marks for audit. Records are moved from the kernel's ring\n"
-	  "buffer into the log (default " "/var/log/nslsm/audit.log" ", or\n"
-	  "$NSLSM_AUDIT_LOG) and printed from there, so every reader sees every record.\n"
-	  "Records lost because the ring buffer was full are reported as a\n"
-	  "'type=NSLSM_LOST ... lost=N' record.\n\n"
-	  "  --ns NAME      only records of tasks in namespace NAME\n"
+	  "access a setting marks for audit (audit.net=1). Records move from the\n"
+	  "kernel's ring buffer into the log (default " NSLSM_AUDIT_LOG_DEFAULT ", or\n"
+	  "$NSLSM_AUDIT_LOG), so every reader sees every record. Records the kernel\n"
+	  "could not queue are reported as 'type=NSLSM_LOST ... lost=N reason=\"ringbuf\"'.\n\n"
+	  "  --ns NAME      the view of namespace NAME: records of NAME and of the\n"
+	  "                 namespaces below it, as NAME's rules select them (without\n"
+	  "                 --ns: everything, as the host's rules select it)\n"
 	  "  --contid ID    only records of container id ID\n"
-	  "  --follow       keep printing new records until interrupted\n"
+	  "  --follow       keep printing new records until interrupted; with nslsmd\n"
+	  "                 running, through it: it works from inside a namespace\n"
+	  "                 (its own namespace or below only), and a consumer that\n"
+	  "                 falls too far behind is told 'lost=N reason=\"consumer\"'\n"
 	  "  --json         one JSON object per line\n"
 	  "  --log FILE     the log file to use\n\n"
+	  "Rules (auditctl style): a namespace's rules are tried in order and the\n"
+	  "first that matches decides: always = deliver, never = drop; a record no\n"
+	  "rule matches is delivered. They select what that namespace's view shows,\n"
+	  "never what the host's does. Fields: module=yama|nslsm|audit,\n"
+	  "operation=ptrace|open|connect|..., result=denied|audit|allowed,\n"
+	  "contid=ID, path=PREFIX (of the object's name).\n\n"
 	  "Text records look like the kernel's:\n"
 	  "  type=NSLSM msg=audit(1732812345.123:17): nslsm=\"DENIED\" ns=\"box\" contid=42\n"
 	  "  module=\"yama\" operation=\"ptrace\" ... pid=123 comm=\"gdb\" error=-1\n" },

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
 #include <bpf/libbpf.h>
 
 #include "audit_log.h"
@@ -48,6 +50,8 @@ const char *audit_source_name(unsigned int source)
 
 	if (source == NSLSM_SOURCE_SELF)
 		return "nslsm";
+	if (source == NSLSM_SOURCE_AUDIT)
+		return "audit";
 	m = module_by_id(source);
 	return m ? m->name : "unknown";
 }
@@ -123,6 +127,16 @@ static void f_u64(struct out *o, const char *k, uint64_t v)
 	put(o, "%" PRIu64, v);
 }
 
+/* A list of ids: text 42,7 ; JSON [42,7]. */
+static void f_ids(struct out *o, const char *k, const __u64 *ids, uint32_t n)
+{
+	key(o, k);
+	put(o, o->json ? "[" : "");
+	for (uint32_t i = 0; i < n; i++)
+		put(o, "%s%" PRIu64, i ? "," : "", (uint64_t)ids[i]);
+	put(o, o->json ? "]" : "");
+}
+
 static void f_s64(struct out *o, const char *k, int64_t v)
 {
 	key(o, k);
@@ -144,11 +158,53 @@ static void ptrace_mode(char *buf, size_t len, uint32_t mode)
 					off ? "," : "", bits[i].name);
 }
 
-/* Fields that depend on the hook. */
-static void hook_fields(struct out *o, const struct nslsm_audit_record *r)
+/* connect/bind: the address, and who shares the network namespace. */
+static void net_fields(struct out *o, const struct nslsm_log_entry *e)
 {
+	const struct nslsm_audit_record *r = &e->rec;
+	char addr[INET6_ADDRSTRLEN] = "";
+
+	switch (r->request) {
+	case AF_INET:
+		f_str(o, "family", "inet", 8);
+		inet_ntop(AF_INET, r->name, addr, sizeof(addr));
+		f_str(o, "laddr", addr, sizeof(addr));
+		f_u64(o, "lport", r->detail);
+		break;
+	case AF_INET6:
+		f_str(o, "family", "inet6", 8);
+		inet_ntop(AF_INET6, r->name, addr, sizeof(addr));
+		f_str(o, "laddr", addr, sizeof(addr));
+		f_u64(o, "lport", r->detail);
+		break;
+	case AF_UNIX:
+		f_str(o, "family", "unix", 8);
+		if (r->name[0])
+			f_str(o, "path", r->name, sizeof(r->name));
+		break;
+	default:
+		f_u64(o, "family", r->request);
+	}
+	f_u64(o, "netns", r->netns);
+	f_ids(o, "netns_contids", e->netns_contid,
+	      e->n_netns_contids < NSLSM_NETNS_CONTIDS ? e->n_netns_contids : NSLSM_NETNS_CONTIDS);
+}
+
+static bool is_net_hook(unsigned int hook)
+{
+	return hook == NSLSM_HOOK_socket_connect || hook == NSLSM_HOOK_socket_bind;
+}
+
+/* Fields that depend on the hook. */
+static void hook_fields(struct out *o, const struct nslsm_log_entry *e)
+{
+	const struct nslsm_audit_record *r = &e->rec;
 	char mode[64];
 
+	if (is_net_hook(r->hook)) {
+		net_fields(o, e);
+		return;
+	}
 	switch (r->hook) {
 	case NSLSM_HOOK_ptrace_access_check:
 		ptrace_mode(mode, sizeof(mode), r->request);
@@ -185,17 +241,24 @@ static void entry_fields(struct out *o, const struct nslsm_log_entry *e)
 
 	if (r->action == NSLSM_AUDIT_LOST) {
 		f_u64(o, "lost", r->request);
+		/* Dropped by the kernel (ring buffer full), or by nslsmd for one
+		 * consumer that fell behind. */
+		f_str(o, "reason", r->detail == NSLSM_LOST_CONSUMER ? "consumer" : "ringbuf", 16);
 		return;
 	}
 	f_str(o, "nslsm", audit_action_name(r->action), 16);
 	f_str(o, "ns", e->ns, sizeof(e->ns));
 	f_u64(o, "contid", r->contid);
+	if (r->n_parent_contids)
+		f_ids(o, "parent_contids", r->parent_contid,
+		      r->n_parent_contids < NSLSM_MAX_CONTIDS ? r->n_parent_contids
+							 : NSLSM_MAX_CONTIDS - 1);
 	f_str(o, "module", audit_source_name(r->source), 32);
 	f_str(o, "operation", hook_operation(r->hook), 32);
 	f_str(o, "hook", hook ? hook : "unknown", 32);
 	f_str(o, "policy_ns", e->policy_ns, sizeof(e->policy_ns));
-	hook_fields(o, r);
-	if (r->name[0])
+	hook_fields(o, e);
+	if (r->name[0] && !is_net_hook(r->hook))
 		f_str(o, "name", r->name, sizeof(r->name));
 	f_u64(o, "pid", r->pid);
 	f_u64(o, "tid", r->tid);
@@ -206,6 +269,15 @@ static void entry_fields(struct out *o, const struct nslsm_log_entry *e)
 		f_str(o, "target_comm", r->target_comm, sizeof(r->target_comm));
 	}
 	f_s64(o, "error", r->error);
+}
+
+int audit_format_fields(const struct nslsm_log_entry *e, char *buf, size_t len)
+{
+	struct out o = { buf, len, 0, false, 0 };
+
+	buf[0] = 0;
+	entry_fields(&o, e);
+	return o.off < len ? 0 : nslsm_fail("audit record too long to format");
 }
 
 int audit_format_text(const struct nslsm_log_entry *e, char *buf, size_t len)
@@ -240,12 +312,30 @@ int audit_format_json(const struct nslsm_log_entry *e, char *buf, size_t len)
 
 /* --- draining the ring buffer into the log --- */
 
-struct drain {
+/* network namespace -> container ids of the tasks in it, built once per run. */
+struct netns_map {
+	bool built;
+	uint32_t n;
+	struct {
+		uint32_t netns;
+		uint64_t contid;
+	} e[1024];
+};
+
+struct audit_drainer {
 	struct nslsm_state *st;
-	int fd;
+	struct ring_buffer *rb;
+	int fd;			/* the log, O_APPEND */
+	char path[512];
+	audit_entry_cb on_entry;
+	void *arg;
 	int64_t boot_to_real;	/* add to CLOCK_BOOTTIME ns for CLOCK_REALTIME */
 	int moved;
 	int err;
+	struct netns_map netns;
+	/* Entries are written to the log in batches of this many. */
+	struct nslsm_log_entry batch[128];
+	unsigned int batched;
 };
 
 static void ns_name(struct nslsm_state *st, uint32_t id, char *out)
@@ -257,19 +347,71 @@ static void ns_name(struct nslsm_state *st, uint32_t id, char *out)
 	out[NSLSM_NAME_MAX - 1] = 0;
 }
 
-static int write_entry(struct drain *d, const struct nslsm_log_entry *e)
+static int flush_batch(struct audit_drainer *d)
 {
-	if (write(d->fd, e, sizeof(*e)) != (ssize_t)sizeof(*e)) {
+	ssize_t len = d->batched * sizeof(d->batch[0]);
+
+	if (d->batched && write(d->fd, d->batch, len) != len) {
 		d->err = errno ? errno : EIO;
 		return -1;
 	}
-	d->moved++;
+	for (unsigned int i = 0; d->on_entry && i < d->batched; i++)
+		d->on_entry(&d->batch[i], d->arg);
+	d->moved += d->batched;
+	d->batched = 0;
 	return 0;
+}
+
+static int write_entry(struct audit_drainer *d, const struct nslsm_log_entry *e)
+{
+	d->batch[d->batched++] = *e;
+	if (d->batched == sizeof(d->batch) / sizeof(d->batch[0]))
+		return flush_batch(d);
+	return 0;
+}
+
+static int netns_add(pid_t pid, const struct nslsm_task_blob *b, void *arg)
+{
+	struct netns_map *m = arg;
+	char path[64];
+	struct stat st;
+	uint64_t id;
+
+	if (!(b->flags & NSLSM_TASK_ENROLLED) || !b->n_contids || b->n_contids > NSLSM_MAX_CONTIDS)
+		return 0;
+	id = b->contid[b->n_contids - 1];
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", pid);
+	if (stat(path, &st) < 0)
+		return 0;
+	for (uint32_t i = 0; i < m->n; i++)
+		if (m->e[i].netns == st.st_ino && m->e[i].contid == id)
+			return 0;
+	if (m->n < sizeof(m->e) / sizeof(m->e[0])) {
+		m->e[m->n].netns = st.st_ino;
+		m->e[m->n++].contid = id;
+	}
+	return 0;
+}
+
+static void netns_contids(struct audit_drainer *d, struct nslsm_log_entry *e)
+{
+	struct netns_map *m = &d->netns;
+
+	if (!m->built) {
+		m->built = true;
+		tasks_scan(d->st, netns_add, m);
+	}
+	/* The task itself was in that namespace, even if it is gone now. */
+	if (e->rec.contid)
+		e->netns_contid[e->n_netns_contids++] = e->rec.contid;
+	for (uint32_t i = 0; i < m->n && e->n_netns_contids < NSLSM_NETNS_CONTIDS; i++)
+		if (m->e[i].netns == e->rec.netns && m->e[i].contid != e->rec.contid)
+			e->netns_contid[e->n_netns_contids++] = m->e[i].contid;
 }
 
 static int on_record(void *ctx, void *data, size_t size)
 {
-	struct drain *d = ctx;
+	struct audit_drainer *d = ctx;
 	struct nslsm_log_entry e = {};
 
 	if (size < sizeof(e.rec))
@@ -278,6 +420,8 @@ static int on_record(void *ctx, void *data, size_t size)
 	e.rec.time_ns += d->boot_to_real;
 	ns_name(d->st, e.rec.ns_id, e.ns);
 	ns_name(d->st, e.rec.policy_ns_id, e.policy_ns);
+	if (is_net_hook(e.rec.hook))
+		netns_contids(d, &e);
 	return write_entry(d, &e);
 }
 
@@ -315,36 +459,77 @@ static int open_log(const char *path)
 		close(fd);
 		return nslsm_fail_errno(errno, "writing audit log %s", path);
 	}
+	flock(fd, LOCK_UN);
 	return fd;
 }
 
-int audit_drain(struct nslsm_state *st, const char *path)
+struct audit_drainer *audit_drainer_open(struct nslsm_state *st, const char *path,
+					 audit_entry_cb on_entry, void *arg)
 {
-	struct drain d = { .st = st, .fd = -1 };
-	struct ring_buffer *rb;
+	struct audit_drainer *d = calloc(1, sizeof(*d));
+
+	if (!d) {
+		nslsm_fail("out of memory");
+		return NULL;
+	}
+	d->st = st;
+	d->on_entry = on_entry;
+	d->arg = arg;
+	snprintf(d->path, sizeof(d->path), "%s", path);
+	d->fd = open_log(path);
+	if (d->fd < 0) {
+		free(d);
+		return NULL;
+	}
+	d->rb = ring_buffer__new(st->audit_fd, on_record, d, NULL);
+	if (!d->rb) {
+		nslsm_fail_errno(errno, "opening the audit ring buffer");
+		audit_drainer_close(d);
+		return NULL;
+	}
+	return d;
+}
+
+int audit_drainer_fd(struct audit_drainer *d)
+{
+	return ring_buffer__epoll_fd(d->rb);
+}
+
+void audit_drainer_close(struct audit_drainer *d)
+{
+	if (!d)
+		return;
+	ring_buffer__free(d->rb);
+	if (d->fd >= 0)
+		close(d->fd);
+	free(d);
+}
+
+int audit_drainer_run(struct audit_drainer *d)
+{
 	struct nslsm_stats stats;
 	struct nslsm_config cfg;
 	int rc = -1;
 
-	d.boot_to_real = now_ns(CLOCK_REALTIME) - now_ns(CLOCK_BOOTTIME);
-	d.fd = open_log(path);
-	if (d.fd < 0)
-		return -1;
-	rb = ring_buffer__new(st->audit_fd, on_record, &d, NULL);
-	if (!rb) {
-		nslsm_fail_errno(errno, "opening the audit ring buffer");
-		goto out;
-	}
-	if (ring_buffer__consume(rb) < 0 && !d.err) {
+	d->moved = 0;
+	d->err = 0;
+	d->netns.built = false;
+	d->netns.n = 0;
+	d->boot_to_real = now_ns(CLOCK_REALTIME) - now_ns(CLOCK_BOOTTIME);
+	/* One drainer at a time: records stay in ring-buffer order in the log. */
+	if (flock(d->fd, LOCK_EX) < 0)
+		return nslsm_fail_errno(errno, "locking audit log %s", d->path);
+	if (ring_buffer__consume(d->rb) < 0 && !d->err) {
 		nslsm_fail_errno(errno, "reading the audit ring buffer");
 		goto out;
 	}
-	if (d.err) {
-		nslsm_fail_errno(d.err, "writing audit log %s", path);
+	flush_batch(d);
+	if (d->err) {
+		nslsm_fail_errno(d->err, "writing audit log %s", d->path);
 		goto out;
 	}
 	/* Losses are reported after the records that made it. */
-	if (state_get_stats(st, &stats) || state_get_config(st, &cfg))
+	if (state_get_stats(d->st, &stats) || state_get_config(d->st, &cfg))
 		goto out;
 	if (stats.audit_lost > cfg.audit_lost_reported) {
 		struct nslsm_log_entry e = {};
@@ -352,18 +537,30 @@ int audit_drain(struct nslsm_state *st, const char *path)
 		e.rec.action = NSLSM_AUDIT_LOST;
 		e.rec.request = stats.audit_lost - cfg.audit_lost_reported;
 		e.rec.time_ns = now_ns(CLOCK_REALTIME);
-		if (write_entry(&d, &e)) {
-			nslsm_fail_errno(d.err, "writing audit log %s", path);
+		if (write_entry(d, &e) || flush_batch(d)) {
+			nslsm_fail_errno(d->err, "writing audit log %s", d->path);
 			goto out;
 		}
 		cfg.audit_lost_reported = stats.audit_lost;
-		if (state_set_config(st, &cfg))
+		if (state_set_config(d->st, &cfg))
 			goto out;
 	}
-	rc = d.moved;
+	rc = d->moved;
 out:
-	ring_buffer__free(rb);
-	close(d.fd);
+	d->batched = 0;
+	flock(d->fd, LOCK_UN);
+	return rc;
+}
+
+int audit_drain(struct nslsm_state *st, const char *path)
+{
+	struct audit_drainer *d = audit_drainer_open(st, path, NULL, NULL);
+	int rc;
+
+	if (!d)
+		return -1;
+	rc = audit_drainer_run(d);
+	audit_drainer_close(d);
 	return rc;
 }
 

@@ -108,6 +108,25 @@ static int set_mode(struct nslsm_ns *ns, const struct nslsm_module *m, const cha
 	return 0;
 }
 
+static int set_flag(const char *spec, const char *value, __u32 *out)
+{
+	if (strcmp(value, "0") && strcmp(value, "1"))
+		return nslsm_fail("'%s': expected 0 or 1", spec);
+	*out = value[0] == '1';
+	return 0;
+}
+
+/* audit.KEY=VALUE: the namespace's audit settings (not a module). */
+static int set_audit(struct nslsm_ns *ns, const char *spec, const char *key, const char *value)
+{
+	if (!strcmp(key, "delegate_contid"))
+		return set_flag(spec, value, &ns->audit.delegate_contid);
+	if (!strcmp(key, "net"))
+		return set_flag(spec, value, &ns->audit.net);
+	return nslsm_fail("'%s': no audit setting '%s' (audit.delegate_contid, audit.net)", spec,
+			  key);
+}
+
 static int set_one(struct nslsm_ns *ns, char *arg)
 {
 	char spec[256], *key, *value, *dot;
@@ -127,9 +146,11 @@ static int set_one(struct nslsm_ns *ns, char *arg)
 	}
 	dot = strchr(key, '.');
 	if (!dot)
-		return nslsm_fail("'%s': unknown key '%s' (keys are 'modules' and MODULE.KEY, "
-				  "see 'nslsm modules')", spec, key);
+		return nslsm_fail("'%s': unknown key '%s' (keys are 'modules', audit.KEY and "
+				  "MODULE.KEY, see 'nslsm modules')", spec, key);
 	*dot = 0;
+	if (!strcmp(key, "audit"))
+		return set_audit(ns, spec, dot + 1, value);
 	m = module_by_name(key);
 	if (!m)
 		return nslsm_fail("'%s': unknown module '%s' (see 'nslsm modules')", spec, key);
@@ -210,7 +231,10 @@ int ns_enrol_blob(const struct nslsm_ns *table, uint32_t id, uint64_t contid,
 	if (depth < 0)
 		return -1;
 	memset(out, 0, sizeof(*out));
-	out->contid = contid;
+	if (contid) {
+		out->contid[0] = contid;
+		out->n_contids = 1;
+	}
 	out->flags = NSLSM_TASK_ENROLLED;
 	out->depth = depth;
 	for (int d = 0; d <= depth; d++) {

@@ -26,7 +26,9 @@ struct nslsm_state {
 	int audit_fd;
 	int stats_fd;
 	int config_fd;
+	int audit_rules_fd;
 	struct nslsm_ns *ns;	/* the namespaces map, mmap'ed: NSLSM_MAX_NS slots */
+	struct nslsm_audit_rule *rules;	/* audit_rules, mmap'ed */
 	int lock_fd;		/* the pin directory, flock'ed by state_lock */
 };
 

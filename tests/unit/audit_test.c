@@ -97,9 +97,9 @@ TEST(audit_lost_record)
 	e.rec.request = 9;
 	EXPECT_EQ(audit_format_text(&e, buf, sizeof(buf)), 0);
 	EXPECT_STR_CONTAINS(buf, "type=NSLSM_LOST");
-	EXPECT_STR_CONTAINS(buf, "lost=9");
+	EXPECT_STR_CONTAINS(buf, "lost=9 reason=\"ringbuf\"");
 	EXPECT_EQ(audit_format_json(&e, buf, sizeof(buf)), 0);
-	EXPECT_STR_CONTAINS(buf, "\"nslsm\":\"LOST\",\"lost\":9");
+	EXPECT_STR_CONTAINS(buf, "\"nslsm\":\"LOST\",\"lost\":9,\"reason\":\"ringbuf\"");
 }
 
 TEST(audit_self_protection_is_attributed_to_nslsm)
@@ -166,4 +166,46 @@ TEST(hook_tables_cover_every_hook)
 	EXPECT(hook_name(NSLSM_HOOK_COUNT) == NULL);
 	EXPECT(!strcmp(hook_operation(NSLSM_HOOK_ptrace_access_check), "ptrace"));
 	EXPECT(!strcmp(hook_name(NSLSM_HOOK_file_open), "file_open"));
+}
+
+TEST(audit_nested_container_carries_parent_contids)
+{
+	struct nslsm_log_entry e = denial();
+	char buf[2048];
+
+	e.rec.contid = 1001;
+	e.rec.parent_contid[0] = 42;
+	e.rec.n_parent_contids = 1;
+	EXPECT_EQ(audit_format_text(&e, buf, sizeof(buf)), 0);
+	EXPECT_STR_CONTAINS(buf, "contid=1001 parent_contids=42 ");
+	EXPECT_EQ(audit_format_json(&e, buf, sizeof(buf)), 0);
+	EXPECT_STR_CONTAINS(buf, "\"contid\":1001,\"parent_contids\":[42],");
+	/* A corrupt count never reads past the array. */
+	e.rec.n_parent_contids = 1000;
+	EXPECT_EQ(audit_format_text(&e, buf, sizeof(buf)), 0);
+}
+
+TEST(audit_network_record_has_address_netns_and_sharers)
+{
+	struct nslsm_log_entry e = denial();
+	char buf[2048];
+
+	e.rec.hook = NSLSM_HOOK_socket_connect;
+	e.rec.source = NSLSM_SOURCE_AUDIT;
+	e.rec.action = NSLSM_AUDIT_ALLOWED;
+	e.rec.request = 2; /* AF_INET */
+	e.rec.detail = 8080;
+	memcpy(e.rec.name, "\x7f\x00\x00\x01", 4);
+	e.rec.netns = 4026531840u;
+	e.netns_contid[0] = 42;
+	e.netns_contid[1] = 7;
+	e.n_netns_contids = 2;
+	EXPECT_EQ(audit_format_text(&e, buf, sizeof(buf)), 0);
+	EXPECT_STR_CONTAINS(buf, "nslsm=\"AUDIT\"");
+	EXPECT_STR_CONTAINS(buf, "module=\"audit\" operation=\"connect\"");
+	EXPECT_STR_CONTAINS(buf, "family=\"inet\" laddr=\"127.0.0.1\" lport=8080 netns=4026531840 "
+				 "netns_contids=42,7");
+	EXPECT_EQ(audit_format_json(&e, buf, sizeof(buf)), 0);
+	EXPECT_STR_CONTAINS(buf, "\"netns_contids\":[42,7]");
+	EXPECT(!strstr(buf, "\"name\""));
 }

@@ -178,7 +178,8 @@ TEST(enrol_blob_lists_every_level_from_host)
 
 	t[b].parent_label[0] = 5;
 	EXPECT_EQ(ns_enrol_blob(t, b, 42, labels, &blob), 0);
-	EXPECT_EQ(blob.contid, 42);
+	EXPECT_EQ(blob.n_contids, 1);
+	EXPECT_EQ(blob.contid[0], 42);
 	EXPECT_EQ(blob.flags, NSLSM_TASK_ENROLLED);
 	EXPECT_EQ(blob.depth, 2);
 	EXPECT_EQ(blob.level[0].ns_id, 0);
@@ -198,4 +199,20 @@ TEST(chain_detects_corruption)
 	t[a].depth = 3;
 	EXPECT_EQ(ns_chain(t, a, chain), -1);
 	EXPECT_EQ(ns_chain(t, 999, chain), -1);
+}
+
+TEST(audit_settings_are_flags)
+{
+	struct nslsm_ns *t = new_table();
+	uint32_t box = create(t, "box", NULL, 0);
+	char *on[] = { "audit.delegate_contid=1", "audit.net=1" }, *bad[] = { "audit.net=yes" },
+	     *unknown[] = { "audit.everything=1" };
+
+	EXPECT_EQ(ns_set(t, box, on, 2), 0);
+	EXPECT_EQ(t[box].audit.delegate_contid, 1);
+	EXPECT_EQ(t[box].audit.net, 1);
+	EXPECT_EQ(ns_set(t, box, bad, 1), -1);
+	EXPECT_STR_CONTAINS(nslsm_error(), "expected 0 or 1");
+	EXPECT_EQ(ns_set(t, box, unknown, 1), -1);
+	EXPECT_STR_CONTAINS(nslsm_error(), "no audit setting 'everything'");
 }

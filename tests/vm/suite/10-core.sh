@@ -4,18 +4,18 @@
 test_load_pins_every_hook_and_map() {
 	local links maps
 	links=$(ls /sys/fs/bpf/nslsm/links | wc -l)
-	[ "$links" -eq 16 ] || die "expected 16 pinned links, found $links"
+	[ "$links" -eq "$HOOKS" ] || die "expected $HOOKS pinned links, found $links"
 	maps=$(ls /sys/fs/bpf/nslsm/maps)
-	for m in task_blobs namespaces ptracers audit stats config bss; do
+	for m in task_blobs namespaces ptracers audit audit_rules stats config bss; do
 		expect_contains "$m" "$maps"
 	done
-	expect_contains "hooks attached: 16 of 16" "$(nslsm status)"
+	expect_contains "hooks attached: $HOOKS of $HOOKS" "$(nslsm status)"
 	expect_contains '"loaded":true' "$(nslsm status --json)"
 }
 
 test_load_twice_fails_and_changes_nothing() {
 	expect_fail "already loaded" nslsm load
-	[ "$(ls /sys/fs/bpf/nslsm/links | wc -l)" -eq 16 ] || die "links changed"
+	[ "$(ls /sys/fs/bpf/nslsm/links | wc -l)" -eq "$HOOKS" ] || die "links changed"
 }
 
 test_unload_removes_everything_and_enforcement_stops() {

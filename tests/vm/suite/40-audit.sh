@@ -1,18 +1,6 @@
 # shellcheck shell=bash
 # Audit records: fields, filters, followers, losses.
 
-deny_in() { # NS CONTID: one denied attach from NS with CONTID
-	"$NSLSM" run --ns "$1" --contid "$2" -- "$PROBE" attach "$target" >/dev/null || true
-}
-
-audit_setup() {
-	for ns in "$@"; do
-		nslsm ns create "$ns" --modules yama
-		nslsm ns set "$ns" yama.ptrace_scope=3
-	done
-	target=$(start_target "$PROBE" sleep 60)
-}
-
 test_audit_record_carries_ns_and_contid() {
 	audit_setup box
 	deny_in box 42
@@ -63,9 +51,9 @@ test_audit_follow_prints_new_records() {
 
 test_audit_losses_are_counted_and_reported() {
 	audit_setup box
-	# More denials than the ring buffer holds (256 KiB / 160 B = 1638).
-	out=$(run_in box "$PROBE" flood 4000 "$target")
-	expect_contains "4000 denied" "$out"
+	# More denials than the ring buffer holds (1 MiB / 200 B ≈ 5200).
+	out=$(run_in box "$PROBE" flood 16000 "$target")
+	expect_contains "16000 denied" "$out"
 	status=$(nslsm status --json)
 	echo "$status"
 	expect_not_contains '"audit_lost":0,' "$status"
@@ -74,7 +62,7 @@ test_audit_losses_are_counted_and_reported() {
 	lost=$(echo "$out" | sed -n 's/.*lost=\([0-9]*\).*/\1/p')
 	records=$(echo "$out" | grep -c 'nslsm="DENIED"' || true)
 	echo "records=$records lost=$lost"
-	[ $((records + lost)) -eq 4000 ] || die "records $records + lost $lost != 4000"
+	[ $((records + lost)) -eq 16000 ] || die "records $records + lost $lost != 16000"
 	# Reported once only.
 	[ "$(nslsm audit | grep -c NSLSM_LOST)" -eq 1 ] || die "loss reported twice"
 }

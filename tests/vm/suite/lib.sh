@@ -9,6 +9,8 @@ NSLSM=$ROOT/build/nslsm
 PROBE=$ROOT/build/tests/probe
 export NSLSM_AUDIT_LOG=/tmp/nslsm-test/audit.log
 SCRATCH=/tmp/nslsm-test
+# Hooks nslsm attaches to: one link each.
+HOOKS=$(grep -c '^NSLSM_HOOK(' "$ROOT/include/nslsm/hooks.def")
 
 die() {
 	echo "FAIL: $*" >&2
@@ -94,8 +96,35 @@ run_in() {
 	"$NSLSM" run --ns "$ns" -- "$@"
 }
 
+# start_nslsmd [ARGS...]: nslsmd in the background (killed with the test's
+# other jobs); returns once its socket answers.
+start_nslsmd() {
+	"$ROOT/build/nslsmd" "$@" 2>>"$SCRATCH/nslsmd.log" &
+	for _ in $(seq 100); do
+		[ -S /run/nslsm/nslsmd.sock ] && return 0
+		sleep 0.1
+	done
+	cat "$SCRATCH/nslsmd.log"
+	die "nslsmd did not start"
+}
+
 nslsm() {
 	"$NSLSM" "$@"
+}
+
+# audit_setup NS...: namespaces where Yama forbids every attach, and a
+# target for deny_in.
+audit_setup() {
+	for ns in "$@"; do
+		nslsm ns create "$ns" --modules yama
+		nslsm ns set "$ns" yama.ptrace_scope=3
+	done
+	target=$(start_target "$PROBE" sleep 120)
+}
+
+# deny_in NS CONTID: one denied attach from NS with CONTID (one record).
+deny_in() {
+	"$NSLSM" run --ns "$1" --contid "$2" -- "$PROBE" attach "$target" >/dev/null || true
 }
 
 # Fresh state before every test.
@@ -103,7 +132,7 @@ reset_nslsm() {
 	if [ -d /sys/fs/bpf/nslsm ]; then
 		"$NSLSM" unload --force >/dev/null || return 1
 	fi
-	rm -rf "$SCRATCH"
+	rm -rf "$SCRATCH" /run/nslsm/nslsmd.sock
 	mkdir -p "$SCRATCH"
 	# The kernel's own Yama must not decide for us (its default scope is 1).
 	if [ -w /proc/sys/kernel/yama/ptrace_scope ]; then

@@ -1,0 +1,584 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nslsmd: nslsm's audit daemon.
+ *
+ * Drains the kernel's audit ring buffer into the host's log (as
+ * `nslsm audit` does), forwards records to the configured sinks, and serves
+ * consumers on a Unix socket: `nslsm audit --follow [--ns NS]` subscribes to
+ * a namespace and receives the records of that namespace and its
+ * descendants which that namespace's rules select. Consumers read from one
+ * bounded history of the last HISTORY records, each at its own position: a
+ * consumer that falls more than HISTORY records behind loses the oldest
+ * (counted, and reported to it as a LOST record) but never slows
+ * enforcement, the drain or the other consumers. The same socket lets a delegated namespace admin
+ * give container ids to the containers it starts (nslsm contid set).
+ *
+ * Enforcement does not depend on nslsmd: if it dies, records wait in the
+ * ring buffer (or are counted as lost) until somebody drains again.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "daemon/client.h"
+#include "lib/audit_log.h"
+#include "lib/audit_rules.h"
+#include "lib/error.h"
+#include "lib/ns.h"
+#include "lib/parse.h"
+#include "lib/state.h"
+#include "sinks.h"
+
+/* Records a consumer may lag behind (--history): by default more than the
+ * kernel's ring buffer holds, so one drain never overruns a consumer that
+ * keeps reading. */
+#define HISTORY_DEFAULT 16384
+static uint64_t HISTORY = HISTORY_DEFAULT;
+#define MAX_CLIENTS 256
+#define LINE_MAX_LEN 2048
+
+struct client {
+	int fd;
+	pid_t pid;
+	uid_t uid;
+	bool subscribed, json;
+	uint32_t ns_id;
+	char in[256];
+	size_t in_len;
+	uint64_t next;		/* sequence number of the next record to send */
+	char out[16384];	/* the line being written, or replies */
+	size_t out_len, out_sent;
+	bool writable_wanted;
+	uint64_t delivered, lost, lost_unreported;
+};
+
+/* The last HISTORY records, shared by all consumers. */
+static struct nslsm_log_entry *history;
+static uint64_t history_end;	/* sequence number of the next record */
+
+static struct nslsm_state st;
+static struct client *clients[MAX_CLIENTS];
+static struct sinks sinks;
+static int epfd;
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static void client_free(struct client *c)
+{
+	for (int i = 0; i < MAX_CLIENTS; i++)
+		if (clients[i] == c)
+			clients[i] = NULL;
+	epoll_ctl(epfd, EPOLL_CTL_DEL, c->fd, NULL);
+	close(c->fd);
+	free(c);
+}
+
+static void want_write(struct client *c, bool on)
+{
+	struct epoll_event ev = { .events = EPOLLIN | (on ? EPOLLOUT : 0), .data.ptr = c };
+
+	if (c->writable_wanted == on)
+		return;
+	c->writable_wanted = on;
+	epoll_ctl(epfd, EPOLL_CTL_MOD, c->fd, &ev);
+}
+
+/* Does consumer c receive history entry e? */
+static bool wanted(const struct client *c, const struct nslsm_log_entry *e)
+{
+	if (e->rec.action == NSLSM_AUDIT_LOST)
+		return true;
+	/* The host sees every namespace's records, deleted namespaces' too. */
+	if (c->ns_id != NSLSM_HOST_ID && !ns_within(st.ns, e->rec.ns_id, c->ns_id))
+		return false;
+	return audit_rules_select(st.rules, c->ns_id, e);
+}
+
+static void format_line(struct client *c, const struct nslsm_log_entry *e)
+{
+	c->out_len = c->out_sent = 0;
+	if ((c->json ? audit_format_json : audit_format_text)(e, c->out, sizeof(c->out) - 1))
+		return;
+	c->out_len = strlen(c->out);
+	c->out[c->out_len++] = '\n';
+}
+
+/* Records sent to one consumer per turn of the event loop, so that a fast
+ * consumer cannot keep nslsmd from draining the kernel's ring buffer. */
+#define FLUSH_BATCH 256
+
+/* Send what the socket takes: the pending line, then records from the
+ * history; a consumer that fell behind skips what is gone and is told. */
+static void flush(struct client *c)
+{
+	unsigned int budget = FLUSH_BATCH;
+
+	for (;;) {
+		if (c->out_sent == c->out_len) {
+			c->out_len = c->out_sent = 0;
+			if (!c->subscribed)
+				break;
+			if (history_end - c->next > HISTORY) {
+				uint64_t gone = history_end - HISTORY - c->next;
+
+				c->lost += gone;
+				c->lost_unreported += gone;
+				c->next = history_end - HISTORY;
+			}
+			if (c->lost_unreported) {
+				struct nslsm_log_entry e = {};
+
+				e.rec.action = NSLSM_AUDIT_LOST;
+				e.rec.request = c->lost_unreported;
+				e.rec.detail = NSLSM_LOST_CONSUMER;
+				e.rec.time_ns = history[(c->next - 1) % HISTORY].rec.time_ns;
+				c->lost_unreported = 0;
+				format_line(c, &e);
+			} else if (c->next < history_end) {
+				const struct nslsm_log_entry *e;
+
+				if (!budget--) {
+					/* More next turn: EPOLLOUT brings us back. */
+					want_write(c, true);
+					return;
+				}
+				e = &history[c->next++ % HISTORY];
+
+				if (!wanted(c, e))
+					continue;
+				format_line(c, e);
+				c->delivered++;
+			} else {
+				break;
+			}
+			continue;
+		}
+		ssize_t n = send(c->fd, c->out + c->out_sent, c->out_len - c->out_sent,
+				 MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK) {
+				want_write(c, true);
+				return;
+			}
+			client_free(c);
+			return;
+		}
+		c->out_sent += n;
+	}
+	want_write(c, false);
+}
+
+/* Every drained record: to the sinks and into the history. */
+static void on_entry(const struct nslsm_log_entry *e, void *arg)
+{
+	(void)arg;
+	sinks_send(&sinks, e);
+	history[history_end++ % HISTORY] = *e;
+}
+
+/* After a drain: let every consumer catch up as far as its socket allows. */
+static void flush_all(void)
+{
+	for (int i = 0; i < MAX_CLIENTS; i++)
+		if (clients[i] && clients[i]->subscribed && !clients[i]->writable_wanted)
+			flush(clients[i]);
+}
+
+static void reply(struct client *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void reply(struct client *c, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	size_t len;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	len = strlen(buf);
+	if (c->out_len + len > sizeof(c->out))
+		return;
+	memcpy(c->out + c->out_len, buf, len);
+	c->out_len += len;
+}
+
+/* The effective capabilities of a process, from /proc. */
+static uint64_t proc_cap_eff(pid_t pid)
+{
+	char path[64], line[256];
+	uint64_t caps = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %" SCNx64, &caps) == 1)
+			break;
+	fclose(f);
+	return caps;
+}
+
+static pid_t proc_ppid(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	int ppid = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	if (fgets(buf, sizeof(buf), f) && (p = strrchr(buf, ')')))
+		sscanf(p + 2, "%*c %d", &ppid);
+	fclose(f);
+	return ppid;
+}
+
+static bool descends_from(pid_t pid, pid_t ancestor)
+{
+	for (int i = 0; i < 64 && pid > 1; i++) {
+		pid = proc_ppid(pid);
+		if (pid == ancestor)
+			return true;
+	}
+	return false;
+}
+
+#define CAP_AUDIT_CONTROL 30
+
+/*
+ * CONTID PID ID from a client. The host's root may give an id to any
+ * enrolled task that has none. A task of a namespace with
+ * audit.delegate_contid=1 and CAP_AUDIT_CONTROL may give one to the
+ * descendants of the process that asked (the parent of the nslsm tool) in
+ * its namespace (or below) that have no id of their own yet: the new id is
+ * nested in the requester's.
+ */
+static int contid_set(struct client *c, pid_t pid, uint64_t id)
+{
+	struct nslsm_task_blob req, tgt;
+	int have_req, have_tgt;
+
+	have_req = state_get_blob(&st, c->pid, &req);
+	have_tgt = state_get_blob(&st, pid, &tgt);
+	if (have_req < 0 || have_tgt < 0)
+		return -1;
+	if (!have_tgt || !(tgt.flags & NSLSM_TASK_ENROLLED))
+		return nslsm_fail("process %d is not enrolled in a namespace", pid);
+	if (have_req != 1 || !(req.flags & NSLSM_TASK_ENROLLED)) {
+		if (c->uid != 0)
+			return nslsm_fail("only root may set container ids from the host");
+		if (tgt.n_contids)
+			return nslsm_fail("process %d already has container id %" PRIu64
+					  ": container ids are set once", pid, (uint64_t)tgt.contid[0]);
+	} else {
+		const struct nslsm_ns *own = &st.ns[req.level[req.depth].ns_id];
+
+		if (!own->audit.delegate_contid)
+			return nslsm_fail("namespace '%s' does not delegate container ids "
+					  "(audit.delegate_contid=0)", own->name);
+		if (!(proc_cap_eff(c->pid) & (1ull << CAP_AUDIT_CONTROL)))
+			return nslsm_fail("setting container ids needs CAP_AUDIT_CONTROL");
+		/* The requester is a tool (nslsm contid set) run by the admin:
+		 * the container must be the admin's own descendant. */
+		if (!descends_from(pid, proc_ppid(c->pid)))
+			return nslsm_fail("process %d is not a descendant of the caller", pid);
+		if (!ns_within(st.ns, tgt.level[tgt.depth].ns_id, own->id))
+			return nslsm_fail("process %d is outside namespace '%s'", pid, own->name);
+		if (tgt.n_contids != req.n_contids ||
+		    memcmp(tgt.contid, req.contid, sizeof(tgt.contid)))
+			return nslsm_fail("process %d already has a container id of its own: "
+					  "container ids are set once", pid);
+		if (tgt.n_contids >= NSLSM_MAX_CONTIDS)
+			return nslsm_fail("containers nest at most %d deep in container ids",
+					  NSLSM_MAX_CONTIDS);
+	}
+	tgt.contid[tgt.n_contids++] = id;
+	return state_set_blob(&st, pid, &tgt);
+}
+
+static void status(struct client *c)
+{
+	struct nslsm_stats s = {};
+
+	state_get_stats(&st, &s);
+	reply(c, "nslsmd pid=%d audit_lost=%" PRIu64 " forward_failed=%" PRIu64 "\n", getpid(),
+	      (uint64_t)s.audit_lost, sinks.forward_failed);
+	for (int i = 0; i < MAX_CLIENTS; i++) {
+		const struct client *k = clients[i];
+		uint64_t behind, lost;
+
+		if (!k || !k->subscribed)
+			continue;
+		behind = history_end - k->next;
+		/* What it has lost already, though it has not noticed yet. */
+		lost = k->lost + (behind > HISTORY ? behind - HISTORY : 0);
+		reply(c, "consumer pid=%d ns=%s behind=%" PRIu64 " delivered=%" PRIu64 " lost=%" PRIu64
+			 "\n",
+		      k->pid, st.ns[k->ns_id].name, behind > HISTORY ? HISTORY : behind, k->delivered,
+		      lost);
+	}
+	reply(c, "END\n");
+}
+
+/*
+ * SUBSCRIBE NS text|json: the host's root may follow any namespace; an
+ * enrolled task only its own namespace or one below it; nobody else.
+ */
+static void request(struct client *c, char *line)
+{
+	char a[64] = "", b[64] = "", cmd[32] = "";
+	struct nslsm_task_blob blob;
+	uint64_t pid, id;
+	int ns, have;
+
+	sscanf(line, "%31s %63s %63s", cmd, a, b);
+	nslsm_error_clear();
+	if (!strcmp(cmd, "STATUS")) {
+		status(c);
+	} else if (!strcmp(cmd, "CONTID")) {
+		if (parse_u64(a, 1, INT32_MAX, "PID", &pid) || parse_contid(b, &id) ||
+		    contid_set(c, pid, id))
+			reply(c, "ERR %s\n", nslsm_error());
+		else
+			reply(c, "OK\n");
+	} else if (!strcmp(cmd, "SUBSCRIBE")) {
+		ns = ns_find(st.ns, a);
+		have = state_get_blob(&st, c->pid, &blob);
+		if (ns < 0) {
+			reply(c, "ERR %s\n", nslsm_error());
+		} else if (have == 1 && (blob.flags & NSLSM_TASK_ENROLLED)
+				   ? !ns_within(st.ns, ns, blob.level[blob.depth].ns_id)
+				   : c->uid != 0) {
+			reply(c, "ERR not allowed to follow namespace '%s'\n", a);
+		} else {
+			c->ns_id = ns;
+			c->json = !strcmp(b, "json");
+			c->subscribed = true;
+			/* From now on: what is already logged is in the log. */
+			c->next = history_end;
+			reply(c, "OK\n");
+		}
+	} else {
+		reply(c, "ERR unknown request '%s'\n", cmd);
+	}
+}
+
+static void on_readable(struct client *c)
+{
+	ssize_t n = recv(c->fd, c->in + c->in_len, sizeof(c->in) - 1 - c->in_len, MSG_DONTWAIT);
+	char *nl;
+
+	if (n <= 0) {
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		client_free(c);
+		return;
+	}
+	c->in_len += n;
+	c->in[c->in_len] = 0;
+	while ((nl = strchr(c->in, '\n'))) {
+		*nl = 0;
+		request(c, c->in);
+		memmove(c->in, nl + 1, c->in_len - (nl + 1 - c->in) + 1);
+		c->in_len -= nl + 1 - c->in;
+	}
+	if (c->in_len == sizeof(c->in) - 1) {
+		client_free(c);
+		return;
+	}
+	flush(c);
+}
+
+static void on_accept(int lfd)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	struct epoll_event ev = { .events = EPOLLIN };
+	struct client *c;
+	int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK), slot = -1;
+
+	if (fd < 0)
+		return;
+	for (int i = 0; i < MAX_CLIENTS && slot < 0; i++)
+		if (!clients[i])
+			slot = i;
+	if (slot < 0 || getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
+	    !(c = calloc(1, sizeof(*c)))) {
+		close(fd);
+		return;
+	}
+	c->fd = fd;
+	c->pid = cred.pid;
+	c->uid = cred.uid;
+	ev.data.ptr = c;
+	clients[slot] = c;
+	epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
+}
+
+static int listen_on(const char *path)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	int fd;
+
+	mkdir(NSLSMD_RUN_DIR, 0755);
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path);
+	unlink(path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(fd, 64) < 0)
+		return nslsm_fail_errno(errno, "listening on %s", path);
+	/* Anybody may connect; requests are authorised by the peer's pid. */
+	chmod(path, 0666);
+	return fd;
+}
+
+static const char usage[] =
+	"Usage: nslsmd [--socket PATH] [--log FILE] [--history N] [--kernel-audit]\n"
+	"              [--json-log FILE [--json-log-size BYTES] [--json-log-keep N]]\n"
+	"              [--syslog HOST:PORT]\n\n"
+	"nslsm's audit daemon: drains audit records into the log (" NSLSM_AUDIT_LOG_DEFAULT ",\n"
+	"or $NSLSM_AUDIT_LOG), serves 'nslsm audit --follow' consumers and delegated\n"
+	"'nslsm contid set' requests on its socket (default " NSLSMD_SOCKET "), and\n"
+	"forwards every record to the sinks asked for:\n\n"
+	"  --history N             records a consumer may fall behind before it loses\n"
+	"                          the oldest (default 16384; it is told how many)\n"
+	"  --kernel-audit          to the kernel's audit as USER_AVC (ausearch -m USER_AVC)\n"
+	"  --json-log FILE         JSON lines {host, contid, ns, module, record}, rotated\n"
+	"                          at --json-log-size (default 10485760) keeping\n"
+	"                          --json-log-keep old files (default 5)\n"
+	"  --syslog HOST:PORT      RFC 5424 messages over TCP (octet counting)\n\n"
+	"Runs in the foreground; stop it with SIGTERM. Needs root and a loaded nslsm.\n";
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "socket", required_argument, 0, 's' },	{ "log", required_argument, 0, 'l' },
+		{ "kernel-audit", no_argument, 0, 'k' },	{ "json-log", required_argument, 0, 'j' },
+		{ "json-log-size", required_argument, 0, 'S' }, { "json-log-keep", required_argument, 0, 'K' },
+		{ "syslog", required_argument, 0, 'y' },	{ "help", no_argument, 0, 'h' },
+		{ "history", required_argument, 0, 'H' },
+		{ 0 },
+	};
+	const char *sock = NSLSMD_SOCKET, *log = audit_log_path();
+	struct epoll_event ev = { .events = EPOLLIN };
+	struct audit_drainer *drainer;
+	bool kernel_audit = false;
+	uint64_t v;
+	int c, lfd;
+
+	sinks.json_max_bytes = 10 << 20;
+	sinks.json_keep = 5;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 's': sock = optarg; break;
+		case 'l': log = optarg; break;
+		case 'k': kernel_audit = true; break;
+		case 'j': sinks.json_path = optarg; break;
+		case 'y': sinks.syslog_addr = optarg; break;
+		case 'S':
+			if (parse_u64(optarg, 1024, UINT64_MAX, "--json-log-size", &v))
+				goto bad;
+			sinks.json_max_bytes = v;
+			break;
+		case 'K':
+			if (parse_u64(optarg, 0, 100, "--json-log-keep", &v))
+				goto bad;
+			sinks.json_keep = v;
+			break;
+		case 'H':
+			if (parse_u64(optarg, 64, 1 << 20, "--history", &v))
+				goto bad;
+			HISTORY = v;
+			break;
+		case 'h': fputs(usage, stdout); return 0;
+		default: fputs(usage, stderr); return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "nslsmd: unexpected argument '%s'\n%s", argv[optind], usage);
+		return 2;
+	}
+	if (sinks.syslog_addr && !strchr(sinks.syslog_addr, ':')) {
+		nslsm_fail("--syslog '%s': expected HOST:PORT", sinks.syslog_addr);
+		goto bad;
+	}
+	history = calloc(HISTORY, sizeof(*history));
+	if (!history) {
+		nslsm_fail("no memory for %" PRIu64 " records of history", HISTORY);
+		goto fail;
+	}
+	if (state_open(&st, true) || sinks_open(&sinks, kernel_audit))
+		goto fail;
+	drainer = audit_drainer_open(&st, log, on_entry, NULL);
+	if (!drainer)
+		goto fail;
+	lfd = listen_on(sock);
+	if (lfd < 0)
+		goto fail;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+	epfd = epoll_create1(EPOLL_CLOEXEC);
+	ev.data.ptr = &lfd;
+	epoll_ctl(epfd, EPOLL_CTL_ADD, lfd, &ev);
+	ev.data.ptr = drainer;
+	epoll_ctl(epfd, EPOLL_CTL_ADD, audit_drainer_fd(drainer), &ev);
+	fprintf(stderr, "nslsmd: pid %d, socket %s, log %s\n", getpid(), sock, log);
+	while (!stop) {
+		struct epoll_event evs[64];
+		int n = epoll_wait(epfd, evs, 64, 500);
+
+		for (int i = 0; i < n; i++) {
+			if (evs[i].data.ptr == &lfd) {
+				on_accept(lfd);
+			} else if (evs[i].data.ptr != drainer) {
+				struct client *cl = evs[i].data.ptr;
+
+				if (evs[i].events & (EPOLLERR | EPOLLHUP)) {
+					client_free(cl);
+					continue;
+				}
+				if (evs[i].events & EPOLLOUT)
+					flush(cl);
+				/* flush may have freed it */
+				for (int k = 0; k < MAX_CLIENTS; k++)
+					if (clients[k] == cl && (evs[i].events & EPOLLIN))
+						on_readable(cl);
+			}
+		}
+		/* Drain on every wake-up, and at least twice a second. */
+		if (audit_drainer_run(drainer) < 0)
+			fprintf(stderr, "nslsmd: %s\n", nslsm_error());
+		flush_all();
+	}
+	unlink(sock);
+	audit_drainer_close(drainer);
+	sinks_close(&sinks);
+	state_close(&st);
+	return 0;
+bad:
+	fprintf(stderr, "nslsmd: %s\n", nslsm_error());
+	return 2;
+fail:
+	fprintf(stderr, "nslsmd: %s\n", nslsm_error());
+	return 1;
+}

@@ -1,0 +1,201 @@
+# shellcheck shell=bash
+# nslsmd: per-namespace consumers and rules, bounded queues, the host's
+# audit, orchestrator outputs.
+
+# follow NAME [nslsm audit args]: a consumer writing to $SCRATCH/NAME
+follow() {
+	local name=$1
+	shift
+	"$NSLSM" audit --follow "$@" >"$SCRATCH/$name" 2>&1 &
+	sleep 0.5
+}
+
+# wait_lines FILE PATTERN N: until FILE has N lines matching (20 s at most)
+wait_lines() {
+	for _ in $(seq 200); do
+		[ "$(grep -c "$2" "$1" || true)" -ge "$3" ] && return 0
+		sleep 0.1
+	done
+	die "$1 has $(grep -c "$2" "$1" || true) lines matching '$2', expected $3"
+}
+
+test_daemon_consumers_see_only_their_namespace() {
+	audit_setup a b
+	nslsm ns create a1 --parent a --modules yama
+	nslsm ns set a1 yama.ptrace_scope=3
+	start_nslsmd
+	follow A --ns a
+	follow B --ns b
+	follow H
+	deny_in a 1
+	deny_in b 2
+	deny_in a1 3
+	wait_lines "$SCRATCH/H" 'nslsm="DENIED"' 3
+	wait_lines "$SCRATCH/A" 'nslsm="DENIED"' 2
+	wait_lines "$SCRATCH/B" 'nslsm="DENIED"' 1
+	sleep 0.5
+	a=$(cat "$SCRATCH/A")
+	b=$(cat "$SCRATCH/B")
+	expect_contains "contid=1 " "$a"
+	expect_contains "contid=3 " "$a"
+	expect_not_contains "contid=2 " "$a"
+	expect_contains "contid=2 " "$b"
+	expect_not_contains "contid=1 " "$b"
+	expect_not_contains "contid=3 " "$b"
+}
+
+test_daemon_container_rules_never_change_what_the_host_receives() {
+	audit_setup a
+	nslsm audit rule add a never
+	nslsm audit rule add host never module=nslsm
+	expect_contains "1: never" "$(nslsm audit rule list a)"
+	start_nslsmd
+	follow A --ns a
+	follow H
+	deny_in a 1
+	run_in a "$PROBE" bpf >/dev/null || true
+	wait_lines "$SCRATCH/H" 'nslsm="DENIED"' 1
+	sleep 1
+	expect_not_contains 'nslsm="DENIED"' "$(cat "$SCRATCH/A")"
+	# The host's own rule drops self-protection records for the host...
+	expect_not_contains 'module="nslsm"' "$(cat "$SCRATCH/H")"
+	expect_contains 'module="yama"' "$(cat "$SCRATCH/H")"
+	# ...and the container's rule dropped nothing of the host's log.
+	expect_contains 'contid=1 module="yama"' "$(nslsm audit)"
+	nslsm audit rule del a 1
+	[ -z "$(nslsm audit rule list a)" ] || die "rule not deleted"
+	expect_fail "no rule 5" nslsm audit rule del a 5
+	expect_fail "unknown field 'colour'" nslsm audit rule add a always colour=red
+	expect_fail "expected 'always' or 'never'" nslsm audit rule add a sometimes
+}
+
+test_daemon_rule_selects_by_field() {
+	audit_setup a
+	nslsm audit rule add a always contid=2
+	nslsm audit rule add a never -F result=denied
+	start_nslsmd
+	follow A --ns a --json
+	deny_in a 1
+	deny_in a 2
+	wait_lines "$SCRATCH/A" '"contid":2' 1
+	sleep 0.5
+	expect_not_contains '"contid":1,' "$(cat "$SCRATCH/A")"
+	# Without the daemon, 'nslsm audit --ns a' applies the same rules.
+	expect_not_contains 'contid=1 ' "$(nslsm audit --ns a)"
+	expect_contains 'contid=2 ' "$(nslsm audit --ns a)"
+}
+
+test_daemon_enrolled_consumer_is_confined_to_its_namespace() {
+	audit_setup a b
+	start_nslsmd
+	out=$(run_in a "$NSLSM" audit --follow --ns b 2>&1 || true)
+	expect_contains "not allowed to follow namespace 'b'" "$out"
+	out=$(run_in a "$NSLSM" audit --follow 2>&1 || true)
+	expect_contains "not allowed to follow namespace 'host'" "$out"
+	# Its own namespace it may follow, from inside, without bpf().
+	"$NSLSM" run --ns a -- "$NSLSM" audit --follow --ns a >"$SCRATCH/A" 2>&1 &
+	sleep 1
+	deny_in a 4
+	wait_lines "$SCRATCH/A" 'contid=4 ' 1
+	# Non-root host users may not follow anything.
+	out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$NSLSM" audit --follow 2>&1 || true)
+	expect_contains "not allowed" "$out"
+}
+
+# sum_lost FILE REASON: the records FILE was told it lost for REASON
+sum_lost() {
+	sed -n "s/.*lost=\([0-9]*\) reason=\"$2\".*/\1/p" "$1" | awk '{s += $1} END {print s + 0}'
+}
+
+test_daemon_stalled_consumer_loses_and_is_told_others_go_on() {
+	local n=12000
+	audit_setup a
+	start_nslsmd --history 4096
+	follow S --ns a
+	stalled=$!
+	follow G --ns a
+	kill -STOP "$stalled"
+	# 12 bursts of 1000, each once the live consumer has the one before:
+	# the stalled consumer falls 12000 behind, 3 times what nslsmd keeps.
+	for i in $(seq 12); do
+		out=$(run_in a "$PROBE" flood 1000 "$target")
+		expect_contains "1000 denied" "$out"
+		wait_lines "$SCRATCH/G" 'nslsm="DENIED"' $((i * 1000))
+	done
+	# Enforcement went on; the live consumer got every record the kernel
+	# kept (the kernel's own losses are reported to all as reason=ringbuf).
+	for _ in $(seq 600); do
+		got=$(grep -c 'nslsm="DENIED"' "$SCRATCH/G" || true)
+		[ $((got + $(sum_lost "$SCRATCH/G" ringbuf))) -ge $n ] && break
+		sleep 0.1
+	done
+	ring=$(sum_lost "$SCRATCH/G" ringbuf)
+	echo "live consumer: received $got, kernel ring buffer lost $ring"
+	[ $((got + ring)) -eq $n ] || die "live consumer: $got + $ring != $n"
+	[ "$(sum_lost "$SCRATCH/G" consumer)" -eq 0 ] || die "the live consumer lost records"
+	status=$(nslsm status)
+	echo "$status"
+	lost=$(echo "$status" | sed -n "s/.*consumer pid=$stalled ns=a .* lost=\([0-9]*\).*/\1/p")
+	[ "${lost:-0}" -gt 0 ] || die "status shows no loss for the stalled consumer"
+	kill -CONT "$stalled"
+	wait_lines "$SCRATCH/S" 'reason="consumer"' 1
+	sleep 1
+	got=$(grep -c 'nslsm="DENIED"' "$SCRATCH/S" || true)
+	told=$(sum_lost "$SCRATCH/S" consumer)
+	ring=$(sum_lost "$SCRATCH/S" ringbuf)
+	echo "stalled consumer: received $got, told it lost $told (+ $ring by the kernel)"
+	[ "$told" -eq "$lost" ] || die "told $told, status said $lost"
+	[ $((got + told + ring)) -eq $n ] || die "received $got + lost $told + $ring != $n"
+}
+
+test_daemon_forwards_to_kernel_audit_found_by_ausearch() {
+	command -v auditd >/dev/null || die "auditd is not installed (scripts/install-deps)"
+	audit_setup a
+	mkdir -p /var/log/audit
+	auditd
+	for _ in $(seq 50); do [ -s /run/auditd.pid ] && break; sleep 0.1; done
+	start_nslsmd --kernel-audit
+	deny_in a 4242
+	for _ in $(seq 100); do
+		ausearch -m USER_AVC 2>/dev/null | grep -q 'contid=4242' && break
+		sleep 0.2
+	done
+	out=$(ausearch -m USER_AVC 2>&1 || true)
+	kill "$(cat /run/auditd.pid)" 2>/dev/null || true
+	echo "$out" | tail -n 3
+	expect_contains 'nslsm="DENIED" ns="a" contid=4242 module="yama"' "$out"
+}
+
+test_daemon_json_lines_for_orchestrators_rotate() {
+	audit_setup a
+	start_nslsmd --json-log "$SCRATCH/j.log" --json-log-size 2048 --json-log-keep 2
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12; do deny_in a "$i"; done
+	for _ in $(seq 100); do [ -e "$SCRATCH/j.log.2" ] && break; sleep 0.1; done
+	[ -e "$SCRATCH/j.log.1" ] && [ -e "$SCRATCH/j.log.2" ] || die "no rotation: $(ls "$SCRATCH")"
+	[ ! -e "$SCRATCH/j.log.3" ] || die "kept more than 2 old files"
+	line=$(head -n 1 "$SCRATCH/j.log.1")
+	echo "$line"
+	expect_contains '{"host":"' "$line"
+	expect_contains '"ns":"a","module":"yama","record":{"time":' "$line"
+}
+
+test_daemon_syslog_rfc5424_reaches_rsyslog() {
+	command -v rsyslogd >/dev/null || die "rsyslog is not installed (scripts/install-deps)"
+	audit_setup a
+	cat >"$SCRATCH/rsyslog.conf" <<CONF
+module(load="imtcp")
+input(type="imtcp" address="127.0.0.1" port="5514")
+*.* action(type="omfile" file="$SCRATCH/syslog.out" template="RSYSLOG_SyslogProtocol23Format")
+CONF
+	rsyslogd -n -f "$SCRATCH/rsyslog.conf" -i "$SCRATCH/rsyslog.pid" &
+	for _ in $(seq 100); do [ -s "$SCRATCH/rsyslog.pid" ] && break; sleep 0.1; done
+	sleep 1
+	start_nslsmd --syslog 127.0.0.1:5514
+	deny_in a 515
+	for _ in $(seq 100); do grep -q 'contid=515' "$SCRATCH/syslog.out" 2>/dev/null && break; sleep 0.1; done
+	out=$(cat "$SCRATCH/syslog.out")
+	echo "$out"
+	expect_contains '<84>1 ' "$out"
+	expect_contains ' nslsm ' "$out"
+	expect_contains 'ns="a" contid=515 module="yama"' "$out"
+}
