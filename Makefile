@@ -39,8 +39,8 @@ DAEMON_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(DAEMON_SRCS))
 UNIT_LIB  := $(filter-out src/lib/loader.c,$(LIB_SRCS))
 UNIT_OBJS := $(patsubst %.c,$(BUILD)/asan/%.o,$(UNIT_LIB) $(UNIT_SRCS))
 
-.PHONY: all check unit vm clean format bench-audit
-all: $(BUILD)/nslsm $(BUILD)/nslsmd $(BUILD)/unit_tests $(HELPERS)
+.PHONY: all check unit vm clean format bench-audit fuzz
+all: $(BUILD)/nslsm $(BUILD)/nslsmd $(BUILD)/unit_tests $(BUILD)/fuzz_inputs $(HELPERS)
 
 $(BUILD)/vmlinux.h:
 	$(call msg,GEN,$@)
@@ -84,6 +84,17 @@ $(BUILD)/tests/%: tests/helpers/%.c $(HDRS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -o $@ $< -lpthread
+
+# libFuzzer over the parsers of outside input (tests/fuzz), ASan/UBSan.
+FUZZ_SRCS := tests/fuzz/fuzz_inputs.c $(UNIT_LIB)
+$(BUILD)/fuzz_inputs: $(FUZZ_SRCS) $(HDRS)
+	$(call msg,FUZZ,$@)
+	$(Q)$(CLANG) -g -O1 -std=gnu11 $(WARN) -Iinclude -Isrc -I$(BUILD) -D_GNU_SOURCE \
+		-fsanitize=fuzzer,address,undefined -o $@ $(FUZZ_SRCS) $(LIBS)
+
+fuzz: $(BUILD)/fuzz_inputs
+	mkdir -p $(BUILD)/fuzz-corpus
+	$(BUILD)/fuzz_inputs -max_total_time=$${FUZZ_SECONDS:-60} $(BUILD)/fuzz-corpus tests/fuzz/corpus
 
 unit: $(BUILD)/unit_tests
 	$(BUILD)/unit_tests

@@ -59,18 +59,18 @@ static __always_inline int hook_task_prctl(int option, unsigned long arg2, unsig
 {
 	struct nslsm_config *cfg;
 	struct subject s;
-	bool mine = false;
+	bool yama_on_chain = false;
 
 	if (option != PR_SET_PTRACER)
 		return 0;
 	if (subject_get(&s)) {
 		FOR_EACH_LEVEL(&s, ns, level, {
 			if (ns->modules & MODULE_BIT(NSLSM_MOD_YAMA))
-				mine = true;
+				yama_on_chain = true;
 		});
 	}
 	cfg = config_get();
-	if (!mine && !(cfg && cfg->kernel_yama))
+	if (!yama_on_chain && !(cfg && cfg->kernel_yama))
 		return 0;
 	if (!yama_ptracer_declare(s.task, arg2))
 		return -ENOMEM;

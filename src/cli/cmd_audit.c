@@ -157,6 +157,30 @@ static int rule_cmd(int argc, char **argv)
 	return rc ? fail() : EXIT_OK;
 }
 
+/*
+ * Move the kernel's records into the log. With nslsmd running, it drains
+ * (so its consumers and sinks get every record); without it, we do.
+ */
+static int drain(struct nslsm_state *st, const char *log)
+{
+	char buf[512] = "";
+	ssize_t n;
+	int fd;
+
+	if (access(nslsmd_socket(), F_OK))
+		return audit_drain(st, log) < 0 ? -1 : 0;
+	fd = nslsmd_request("DRAIN\n");
+	if (fd < 0)
+		return -1;
+	n = recv(fd, buf, sizeof(buf) - 1, 0);
+	close(fd);
+	buf[n > 0 ? n : 0] = 0;
+	buf[strcspn(buf, "\n")] = 0;
+	if (strcmp(buf, "OK"))
+		return nslsm_fail("nslsmd: %s", !strncmp(buf, "ERR ", 4) ? buf + 4 : "no answer");
+	return 0;
+}
+
 int cmd_audit(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -217,7 +241,7 @@ int cmd_audit(int argc, char **argv)
 	do {
 		struct pollfd p = { .fd = st.audit_fd, .events = POLLIN };
 
-		if (audit_drain(&st, log) < 0 || audit_log_read(log, &offset, print_entry, &f)) {
+		if (drain(&st, log) || audit_log_read(log, &offset, print_entry, &f)) {
 			state_close(&st);
 			return fail();
 		}

@@ -68,6 +68,7 @@ static struct nslsm_log_entry *history;
 static uint64_t history_end;	/* sequence number of the next record */
 
 static struct nslsm_state st;
+static struct audit_drainer *drainer;
 static struct client *clients[MAX_CLIENTS];
 static struct sinks sinks;
 static int epfd;
@@ -355,6 +356,15 @@ static void request(struct client *c, char *line)
 	nslsm_error_clear();
 	if (!strcmp(cmd, "STATUS")) {
 		status(c);
+	} else if (!strcmp(cmd, "DRAIN")) {
+		/* `nslsm audit` asks: then the log is complete up to now, and
+		 * nobody drains behind nslsmd's back (its consumers and sinks
+		 * would miss those records). */
+		if (audit_drainer_run(drainer) < 0)
+			reply(c, "ERR %s\n", nslsm_error());
+		else
+			reply(c, "OK\n");
+		flush_all();
 	} else if (!strcmp(cmd, "CONTID")) {
 		if (parse_u64(a, 1, INT32_MAX, "PID", &pid) || parse_contid(b, &id) ||
 		    contid_set(c, pid, id))
@@ -480,7 +490,6 @@ int main(int argc, char **argv)
 	};
 	const char *sock = NSLSMD_SOCKET, *log = audit_log_path();
 	struct epoll_event ev = { .events = EPOLLIN };
-	struct audit_drainer *drainer;
 	bool kernel_audit = false;
 	uint64_t v;
 	int c, lfd;

@@ -56,7 +56,7 @@ static const struct module_key yama_keys[] = {
 	  "0 classic ptrace; 1 relational: only descendants, or a tracer declared with "
 	  "prctl(PR_SET_PTRACER); 2 admin: only with CAP_SYS_PTRACE; 3 no attach",
 	  set_ptrace_scope, format_ptrace_scope },
-	{ NULL },
+	{ .name = NULL },
 };
 
 const struct nslsm_module yama_module = {

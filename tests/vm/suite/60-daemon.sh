@@ -44,6 +44,18 @@ test_daemon_consumers_see_only_their_namespace() {
 	expect_not_contains "contid=3 " "$b"
 }
 
+test_daemon_drains_for_nslsm_audit_so_consumers_miss_nothing() {
+	audit_setup a
+	start_nslsmd --json-log "$SCRATCH/j.log"
+	follow H
+	deny_in a 61
+	# Right away, and through nslsmd: the record is in the log, and the
+	# consumer and the sink get it too.
+	expect_contains 'contid=61 ' "$(nslsm audit)"
+	wait_lines "$SCRATCH/H" 'contid=61 ' 1
+	expect_contains '"contid":61' "$(cat "$SCRATCH/j.log")"
+}
+
 test_daemon_container_rules_never_change_what_the_host_receives() {
 	audit_setup a
 	nslsm audit rule add a never

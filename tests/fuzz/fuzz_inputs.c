@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libFuzzer target over every parser of outside input that needs no
+ * kernel: the first byte picks one, the rest is its input.
+ *   0  audit rule terms      (nslsm audit rule add NS ACTION FIELD=VALUE...)
+ *   1  namespace settings    (nslsm ns set NS KEY=VALUE...)
+ *   2  namespace creation    (nslsm ns create NAME --parent P --modules L ...)
+ *   3  audit log files       (nslsm audit --log FILE), every entry formatted
+ *   4  numbers and names     (--contid, PIDs, namespace names, module lists)
+ * Run: build/fuzz_inputs -max_total_time=60 tests/fuzz/corpus
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/audit_log.h"
+#include "lib/audit_rules.h"
+#include "lib/module.h"
+#include "lib/ns.h"
+#include "lib/parse.h"
+
+#define MAX_ARGS 16
+
+/* Split a NUL-terminated copy of the input at spaces into argv. */
+static int split(char *s, char **argv)
+{
+	int n = 0;
+
+	for (char *t = strtok(s, " "); t && n < MAX_ARGS; t = strtok(NULL, " "))
+		argv[n++] = t;
+	return n;
+}
+
+static int print_entry(const struct nslsm_log_entry *e, void *arg)
+{
+	char buf[4096];
+
+	(void)arg;
+	audit_format_text(e, buf, sizeof(buf));
+	audit_format_json(e, buf, sizeof(buf));
+	audit_format_fields(e, buf, sizeof(buf));
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct nslsm_ns table[NSLSM_MAX_NS];
+	static struct nslsm_audit_rule rules[NSLSM_MAX_AUDIT_RULES];
+	char *argv[MAX_ARGS], *s;
+	uint32_t id, mask;
+	uint64_t v;
+	int argc;
+
+	if (size < 1 || size > 4096)
+		return 0;
+	s = malloc(size);
+	memcpy(s, data + 1, size - 1);
+	s[size - 1] = 0;
+	switch (data[0] % 5) {
+	case 0: {
+		struct nslsm_audit_rule r;
+		char buf[512];
+
+		argc = split(s, argv);
+		if (argc && audit_rule_parse(argv[0], argv + 1, argc - 1, &r) == 0) {
+			audit_rule_format(&r, buf, sizeof(buf));
+			if (audit_rule_add(rules, 1, &r) > 0)
+				audit_rule_del(rules, 1, 1);
+		}
+		break;
+	}
+	case 1:
+		ns_table_init(table);
+		ns_create(table, "box", NULL, 0, NULL, 0, &id);
+		argc = split(s, argv);
+		ns_set(table, 1, argv, argc);
+		break;
+	case 2:
+		ns_table_init(table);
+		argc = split(s, argv);
+		if (argc >= 2 && module_list_parse(argv[1], &mask) == 0)
+			ns_create(table, argv[0], argc > 2 ? argv[2] : NULL, mask, argv + 3,
+				  argc > 3 ? (argc - 3 > NSLSM_MAX_MODULES ? NSLSM_MAX_MODULES : argc - 3)
+					   : 0,
+				  &id);
+		break;
+	case 3: {
+		char path[] = "/tmp/nslsm-fuzz-XXXXXX";
+		int fd = mkstemp(path);
+		off_t off = 0;
+
+		if (fd >= 0) {
+			if (write(fd, data + 1, size - 1) == (ssize_t)(size - 1))
+				audit_log_read(path, &off, print_entry, NULL);
+			close(fd);
+			unlink(path);
+		}
+		break;
+	}
+	default:
+		parse_contid(s, &v);
+		parse_u64(s, 1, INT32_MAX, "PID", &v);
+		check_ns_name(s);
+		module_list_parse(s, &mask);
+		break;
+	}
+	free(s);
+	return 0;
+}
