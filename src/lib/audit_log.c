@@ -166,14 +166,9 @@ static void net_fields(struct out *o, const struct nslsm_log_entry *e)
 
 	switch (r->request) {
 	case AF_INET:
-		f_str(o, "family", "inet", 8);
-		inet_ntop(AF_INET, r->name, addr, sizeof(addr));
-		f_str(o, "laddr", addr, sizeof(addr));
-		f_u64(o, "lport", r->detail);
-		break;
 	case AF_INET6:
-		f_str(o, "family", "inet6", 8);
-		inet_ntop(AF_INET6, r->name, addr, sizeof(addr));
+		f_str(o, "family", r->request == AF_INET ? "inet" : "inet6", 8);
+		inet_ntop(r->request, r->name, addr, sizeof(addr));
 		f_str(o, "laddr", addr, sizeof(addr));
 		f_u64(o, "lport", r->detail);
 		break;
