@@ -22,7 +22,7 @@ SANITIZE  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_x86 $(WARN) -Iinclude -Ibpf -I$(BUILD)
 LIBS      := -lbpf -lelf -lz
 
-LIB_SRCS  := $(wildcard src/lib/*.c) $(wildcard src/yama/*.c) src/daemon/client.c
+LIB_SRCS  := $(wildcard src/lib/*.c) $(wildcard src/yama/*.c) $(wildcard src/apparmor/*.c) src/daemon/client.c
 DAEMON_SRCS := src/daemon/nslsmd.c src/daemon/sinks.c
 CLI_SRCS  := $(wildcard src/cli/*.c)
 BPF_SRCS  := bpf/nslsm.bpf.c
@@ -84,6 +84,12 @@ $(BUILD)/tests/%: tests/helpers/%.c $(HDRS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -o $@ $< -lpthread
+
+# Static: a task confined by an AppArmor profile needs no library to start.
+$(BUILD)/tests/aa_ops: tests/helpers/aa_ops.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -static -o $@ $<
 
 # libFuzzer over the parsers of outside input (tests/fuzz), ASan/UBSan.
 FUZZ_SRCS := tests/fuzz/fuzz_inputs.c $(UNIT_LIB)

@@ -21,7 +21,10 @@
 #include "lib/audit.h"
 #include "lib/dispatch.h"
 
+#include "nslsm/apparmor.h"
 #include "yama/yama.h"
+#include "apparmor/apparmor.h"
+#include "apparmor/hooks.h"
 
 #include "core/task.h"
 #include "core/ptrace.h"

@@ -34,8 +34,10 @@ static __always_inline int deny_on_bpffs(__u16 hook, struct inode *inode, struct
 
 static __always_inline int hook_file_open(struct file *file)
 {
-	return deny_on_bpffs(NSLSM_HOOK_file_open, BPF_CORE_READ(file, f_inode),
-			     BPF_CORE_READ(file, f_path.dentry));
+	int rc = deny_on_bpffs(NSLSM_HOOK_file_open, BPF_CORE_READ(file, f_inode),
+			       BPF_CORE_READ(file, f_path.dentry));
+
+	return rc ? rc : aa_file_open(file);
 }
 
 static __always_inline int hook_inode_unlink(struct inode *dir, struct dentry *dentry)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Network hooks. No module mediates the network yet; a namespace with
+ * Network hooks. AppArmor mediates them (bpf/apparmor/hooks.h); a namespace with
  * audit.net=1 (or any of its ancestors) gets a record of every connect()
  * and bind() of its tasks, with the address and the network namespace.
  */
@@ -51,13 +51,17 @@ static __always_inline int audit_socket_address(__u16 hook, struct sockaddr *add
 static __always_inline int hook_socket_connect(struct socket *sock, struct sockaddr *address,
 					       int addrlen)
 {
-	return audit_socket_address(NSLSM_HOOK_socket_connect, address);
+	int rc = aa_sock(NSLSM_HOOK_socket_connect, AA_MAY_CONNECT, sock);
+
+	return rc ? rc : audit_socket_address(NSLSM_HOOK_socket_connect, address);
 }
 
 static __always_inline int hook_socket_bind(struct socket *sock, struct sockaddr *address,
 					    int addrlen)
 {
-	return audit_socket_address(NSLSM_HOOK_socket_bind, address);
+	int rc = aa_sock(NSLSM_HOOK_socket_bind, AA_MAY_BIND, sock);
+
+	return rc ? rc : audit_socket_address(NSLSM_HOOK_socket_bind, address);
 }
 
 #endif /* NSLSM_BPF_CORE_NET_H */

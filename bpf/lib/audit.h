@@ -21,6 +21,8 @@ struct audit_event {
 	struct task_struct *target;	/* may be NULL */
 	const void *name;		/* kernel string, may be NULL */
 	__u32 name_len;			/* 0: NUL-terminated; else raw bytes */
+	__u32 label;			/* AppArmor profile that decided */
+	__u32 ouid;			/* object owner (AppArmor) */
 };
 
 /* The task's container id and those of the containers around it. */
@@ -66,6 +68,8 @@ static __always_inline void audit_emit(const struct subject *s, const struct aud
 	r->error = ev->error;
 	r->request = ev->request;
 	r->detail = ev->detail;
+	r->label = ev->label;
+	r->ouid = ev->ouid;
 	bpf_get_current_comm(r->comm, sizeof(r->comm));
 	target = ev->target;
 	if (target) {

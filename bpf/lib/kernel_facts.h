@@ -9,6 +9,9 @@
 
 #define EPERM 1
 #define ENOMEM 12
+#define EACCES 13
+#define EINVAL 22
+#define ENAMETOOLONG 36
 
 #define BPF_FS_MAGIC 0xcafe4a11
 #define PTRACE_MODE_ATTACH 0x02

@@ -19,6 +19,7 @@
  */
 enum nslsm_module_id {
 	NSLSM_MOD_YAMA = 0,
+	NSLSM_MOD_APPARMOR = 1,
 	NSLSM_MOD_COUNT,
 };
 #define NSLSM_SOURCE_SELF 0xff
@@ -61,9 +62,25 @@ struct nslsm_task_blob {
 	 * previous one. The task's own id is contid[n_contids - 1]; 0 ids = none.
 	 */
 	__u32 n_contids;
+	/*
+	 * AppArmor at the task's own level: the label the next exec moves to
+	 * (nslsm run --apparmor, attr set exec; 0 = none), and the label an
+	 * exec in progress computed (applied when the exec commits).
+	 */
+	__u32 aa_onexec;
+	__u32 aa_pending;
+	__u32 aa_flags;		/* enum nslsm_aa_task_flag */
+	/* The label before the last exec changed it (NSLSM_AA_TASK_CHANGED):
+	 * the label the exec'd files were opened under. */
+	__u32 aa_prev;
 	__u32 reserved;
 	__u64 contid[NSLSM_MAX_CONTIDS];
 	struct nslsm_level level[NSLSM_MAX_DEPTH];
+};
+
+enum nslsm_aa_task_flag {
+	NSLSM_AA_TASK_PENDING = 1u << 0,	/* aa_pending is valid */
+	NSLSM_AA_TASK_CHANGED = 1u << 1,	/* the last exec changed the label */
 };
 
 /* Yama settings of a namespace. */
@@ -78,6 +95,13 @@ struct nslsm_audit_conf {
 	__u32 delegate_contid;
 	/* Audit every connect() and bind() of its tasks. */
 	__u32 net;
+};
+
+/* AppArmor mode of a namespace (ns set NS apparmor.mode=...). */
+enum nslsm_aa_ns_mode {
+	NSLSM_AA_NS_PROFILE = 0,	/* each profile's own mode (its flags) */
+	NSLSM_AA_NS_ENFORCE = 1,	/* every profile enforces */
+	NSLSM_AA_NS_COMPLAIN = 2,	/* every profile complains */
 };
 
 enum nslsm_ns_flag {
@@ -96,7 +120,7 @@ struct nslsm_ns {
 	/* Label each of the parent's modules gives this whole namespace. */
 	__u32 parent_label[NSLSM_MAX_MODULES];
 	struct nslsm_yama_conf yama;
-	__u32 reserved;
+	__u32 aa_mode;		/* enum nslsm_aa_ns_mode */
 	struct nslsm_audit_conf audit;
 };
 
@@ -138,7 +162,9 @@ struct nslsm_audit_record {
 	__u8 action;		/* enum nslsm_audit_action */
 	__s32 error;		/* -errno returned, 0 if allowed */
 	__u32 request;		/* hook specific: ptrace mode, signal, bpf cmd... */
-	__u32 detail;		/* hook specific: ptrace_scope, file id... */
+	__u32 detail;		/* hook specific: ptrace_scope, denied mask... */
+	__u32 label;		/* AppArmor: profile slot that decided */
+	__u32 ouid;		/* owner of the object, (u32)-1 if none */
 	char comm[NSLSM_COMM_LEN];
 	char target_comm[NSLSM_COMM_LEN];
 	char name[NSLSM_AUDIT_NAME_LEN];	/* object name, if any */
@@ -196,12 +222,12 @@ struct nslsm_config {
 
 _Static_assert(sizeof(struct nslsm_level) == 4 + 4 * NSLSM_MAX_MODULES, "level");
 _Static_assert(sizeof(struct nslsm_task_blob) ==
-		       16 + 8 * NSLSM_MAX_CONTIDS + NSLSM_MAX_DEPTH * sizeof(struct nslsm_level),
+		       32 + 8 * NSLSM_MAX_CONTIDS + NSLSM_MAX_DEPTH * sizeof(struct nslsm_level),
 	       "blob");
 _Static_assert(sizeof(struct nslsm_ns) == NSLSM_NAME_MAX + 40 + 4 * NSLSM_MAX_MODULES, "ns");
 _Static_assert(sizeof(struct nslsm_ptracer) == 32, "ptracer");
 _Static_assert(sizeof(struct nslsm_audit_record) ==
-		       72 + 8 * (NSLSM_MAX_CONTIDS - 1) + 2 * NSLSM_COMM_LEN +
+		       80 + 8 * (NSLSM_MAX_CONTIDS - 1) + 2 * NSLSM_COMM_LEN +
 			       NSLSM_AUDIT_NAME_LEN,
 	       "record");
 _Static_assert(sizeof(struct nslsm_stats) == 64, "stats");

@@ -16,7 +16,7 @@
 /* Task command name, as the kernel's TASK_COMM_LEN. */
 #define NSLSM_COMM_LEN 16
 /* Object name carried in an audit record, NUL included. */
-#define NSLSM_AUDIT_NAME_LEN 64
+#define NSLSM_AUDIT_NAME_LEN 256
 /* Audit ring buffer size in bytes (power of two, page multiple). */
 #define NSLSM_AUDIT_RINGBUF_SIZE (1024 * 1024)
 /* Audit rules of all namespaces together. */

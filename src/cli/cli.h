@@ -19,6 +19,7 @@ int cmd_run(int argc, char **argv);
 int cmd_attr(int argc, char **argv);
 int cmd_contid(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_apparmor(int argc, char **argv);
 
 /* Print "nslsm: <last error>" and return EXIT_FAIL. */
 int fail(void);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "apparmor/store.h"
 #include "lib/audit_rules.h"
 #include "lib/error.h"
 #include "lib/module.h"
@@ -74,8 +75,16 @@ static int ns_delete_cmd(int argc, char **argv)
 	id = ns_find(st.ns, argv[1]);
 	rc = id < 0 || tasks_count_by_ns(&st, task_counts, NULL) ||
 	     ns_delete(st.ns, id, task_counts);
-	if (!rc)
+	if (!rc) {
+		struct aa_pools pl;
+
 		audit_rules_clear(st.rules, id);
+		/* its AppArmor policy goes with it */
+		if (!aa_pools_open(&pl)) {
+			aa_store_clear_ns(&pl, id);
+			aa_pools_close(&pl);
+		}
+	}
 	state_close(&st);
 	if (rc)
 		return fail();
@@ -112,6 +121,11 @@ static void settings(const struct nslsm_ns *ns, bool json, char *buf, size_t len
 	for (unsigned int i = 0; i < NSLSM_MOD_COUNT; i++) {
 		const struct nslsm_module *m = module_by_id(i);
 		const char *mode = ns->complain & (1u << i) ? "complain" : "enforce";
+
+		if (i == NSLSM_MOD_APPARMOR)
+			mode = ns->aa_mode == NSLSM_AA_NS_ENFORCE    ? "enforce"
+			       : ns->aa_mode == NSLSM_AA_NS_COMPLAIN ? "complain"
+								     : "profile";
 
 		if (!(ns->modules & (1u << i)))
 			continue;

@@ -19,8 +19,9 @@
 int cmd_run(int argc, char **argv)
 {
 	uint32_t labels[NSLSM_MAX_MODULES] = {};
+	const char *label_spec[NSLSM_MAX_MODULES] = {};
 	const char *ns_name = NULL;
-	struct nslsm_task_blob blob;
+	struct nslsm_task_blob blob = {};
 	struct nslsm_state st;
 	uint64_t contid = 0;
 	int i, id, rc;
@@ -40,9 +41,11 @@ int cmd_run(int argc, char **argv)
 			if (parse_contid(argv[++i], &contid))
 				return usage_error("run", "--contid: %s", nslsm_error());
 		} else if ((m = module_by_name(opt + 2))) {
-			if (!m->labelled)
+			if (!m->labelled || !m->resolve_label)
 				return usage_error("run", "module '%s' has no labels", m->name);
-			return usage_error("run", "module '%s' cannot resolve labels yet", m->name);
+			if (label_spec[m->id])
+				return usage_error("run", "--%s is given twice", m->name);
+			label_spec[m->id] = argv[++i];
 		} else {
 			return usage_error("run", "unknown option '%s'", opt);
 		}
@@ -55,8 +58,33 @@ int cmd_run(int argc, char **argv)
 	if (state_open(&st, false) || state_lock(&st))
 		return fail();
 	id = ns_find(st.ns, ns_name);
-	rc = id < 0 || ns_enrol_blob(st.ns, id, contid, labels, &blob) ||
-	     state_set_blob(&st, getpid(), &blob);
+	rc = id < 0;
+	for (unsigned int m = 0; !rc && m < NSLSM_MOD_COUNT; m++) {
+		uint32_t label;
+
+		if (!label_spec[m])
+			continue;
+		if (!(st.ns[id].modules & (1u << m))) {
+			rc = nslsm_fail("namespace '%s' does not enable module '%s'", ns_name,
+					module_by_id(m)->name);
+			break;
+		}
+		rc = module_by_id(m)->resolve_label(id, label_spec[m], &label);
+		/* AppArmor: the label is entered at the exec of CMD, as aa-exec
+		 * does (change_onexec): CMD itself need not be executable under
+		 * the profile. */
+		if (!rc && m == NSLSM_MOD_APPARMOR)
+			blob.aa_onexec = label;
+		else if (!rc)
+			labels[m] = label;
+	}
+	if (!rc) {
+		uint32_t onexec = blob.aa_onexec;
+
+		rc = ns_enrol_blob(st.ns, id, contid, labels, &blob);
+		blob.aa_onexec = onexec;
+	}
+	rc = rc || state_set_blob(&st, getpid(), &blob);
 	state_close(&st);
 	if (rc)
 		return fail();
@@ -94,8 +122,13 @@ static void print_blob_text(pid_t pid, const struct nslsm_task_blob *b, const st
 		for (unsigned int m = 0; m < NSLSM_MOD_COUNT; m++) {
 			const struct nslsm_module *mod = module_by_id(m);
 
-			if (id < NSLSM_MAX_NS && (t[id].modules & (1u << m)))
-				printf(" %s=%s", mod->name, mod->labelled ? "?" : "-");
+			char label[256] = "-";
+
+			if (!(id < NSLSM_MAX_NS && (t[id].modules & (1u << m))))
+				continue;
+			if (mod->format_label)
+				mod->format_label(b->level[d].label[m], label, sizeof(label));
+			printf(" %s=%s", mod->name, label);
 		}
 		printf("\n");
 	}

@@ -15,6 +15,8 @@
 #include <bpf/libbpf.h>
 
 #include "audit_log.h"
+#include "apparmor/policy.h"
+#include "apparmor/store.h"
 #include "error.h"
 #include "hooks.h"
 #include "module.h"
@@ -229,6 +231,49 @@ static void hook_fields(struct out *o, const struct nslsm_log_entry *e)
 		f_u64(o, "ptrace_scope", r->detail);
 }
 
+static const char *const cap_names[] = {
+	"chown", "dac_override", "dac_read_search", "fowner", "fsetid", "kill", "setgid",
+	"setuid", "setpcap", "linux_immutable", "net_bind_service", "net_broadcast",
+	"net_admin", "net_raw", "ipc_lock", "ipc_owner", "sys_module", "sys_rawio",
+	"sys_chroot", "sys_ptrace", "sys_pacct", "sys_admin", "sys_boot", "sys_nice",
+	"sys_resource", "sys_time", "sys_tty_config", "mknod", "lease", "audit_write",
+	"audit_control", "setfcap", "mac_override", "mac_admin", "syslog", "wake_alarm",
+	"block_suspend", "audit_read", "perfmon", "bpf", "checkpoint_restore",
+};
+
+/* AppArmor's own field names, so its tools can read the records. */
+static void apparmor_fields(struct out *o, const struct nslsm_log_entry *e)
+{
+	const struct nslsm_audit_record *r = &e->rec;
+	char mask[40];
+
+	f_str(o, "apparmor", r->action == NSLSM_AUDIT_DENIED    ? "DENIED"
+			     : r->action == NSLSM_AUDIT_COMPLAIN ? "ALLOWED"
+								 : "AUDIT", 16);
+	f_str(o, "profile", e->profile, sizeof(e->profile));
+	switch (r->hook) {
+	case NSLSM_HOOK_capable:
+		f_u64(o, "capability", r->ouid);
+		f_str(o, "capname", r->ouid < sizeof(cap_names) / sizeof(cap_names[0])
+					    ? cap_names[r->ouid] : "?", 24);
+		return;
+	case NSLSM_HOOK_socket_create:
+	case NSLSM_HOOK_socket_bind:
+	case NSLSM_HOOK_socket_connect:
+		f_u64(o, "family", r->ouid >> 16);
+		f_u64(o, "sock_type", r->ouid & 0xffff);
+		return;
+	}
+	aa_perm_mask_str(r->request, mask, sizeof(mask));
+	f_str(o, "requested_mask", mask, sizeof(mask));
+	if (r->action != NSLSM_AUDIT_ALLOWED) {
+		aa_perm_mask_str(r->detail, mask, sizeof(mask));
+		f_str(o, "denied_mask", mask, sizeof(mask));
+	}
+	f_u64(o, "fsuid", r->uid);
+	f_u64(o, "ouid", r->ouid);
+}
+
 static void entry_fields(struct out *o, const struct nslsm_log_entry *e)
 {
 	const struct nslsm_audit_record *r = &e->rec;
@@ -252,7 +297,10 @@ static void entry_fields(struct out *o, const struct nslsm_log_entry *e)
 	f_str(o, "operation", hook_operation(r->hook), 32);
 	f_str(o, "hook", hook ? hook : "unknown", 32);
 	f_str(o, "policy_ns", e->policy_ns, sizeof(e->policy_ns));
-	hook_fields(o, e);
+	if (r->source == NSLSM_MOD_APPARMOR)
+		apparmor_fields(o, e);
+	else
+		hook_fields(o, e);
 	if (r->name[0] && !is_net_hook(r->hook))
 		f_str(o, "name", r->name, sizeof(r->name));
 	f_u64(o, "pid", r->pid);
@@ -328,6 +376,9 @@ struct audit_drainer {
 	int moved;
 	int err;
 	struct netns_map netns;
+	/* AppArmor profile names, mapped when first needed. */
+	struct aa_pools aa;
+	bool aa_open, aa_ok;
 	/* Entries are written to the log in batches of this many. */
 	struct nslsm_log_entry batch[128];
 	unsigned int batched;
@@ -404,6 +455,19 @@ static void netns_contids(struct audit_drainer *d, struct nslsm_log_entry *e)
 			e->netns_contid[e->n_netns_contids++] = m->e[i].contid;
 }
 
+/* The name of AppArmor profile slot `id`, read from the pinned maps. */
+static void aa_profile_name(struct audit_drainer *d, uint32_t id, char *buf, size_t len)
+{
+	snprintf(buf, len, "?");
+	if (!d->aa_open) {
+		d->aa_open = true;
+		d->aa_ok = aa_pools_open(&d->aa) == 0;
+		nslsm_error_clear();
+	}
+	if (d->aa_ok && id && id < NSLSM_AA_MAX_PROFILES)
+		snprintf(buf, len, "%.*s", NSLSM_AA_NAME_MAX, d->aa.profiles[id].name);
+}
+
 static int on_record(void *ctx, void *data, size_t size)
 {
 	struct audit_drainer *d = ctx;
@@ -417,6 +481,8 @@ static int on_record(void *ctx, void *data, size_t size)
 	ns_name(d->st, e.rec.policy_ns_id, e.policy_ns);
 	if (is_net_hook(e.rec.hook))
 		netns_contids(d, &e);
+	if (e.rec.source == NSLSM_MOD_APPARMOR)
+		aa_profile_name(d, e.rec.label, e.profile, sizeof(e.profile));
 	return write_entry(d, &e);
 }
 
@@ -497,6 +563,8 @@ void audit_drainer_close(struct audit_drainer *d)
 	ring_buffer__free(d->rb);
 	if (d->fd >= 0)
 		close(d->fd);
+	if (d->aa_ok)
+		aa_pools_close(&d->aa);
 	free(d);
 }
 

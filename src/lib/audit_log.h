@@ -18,7 +18,7 @@
 #include "nslsm/abi.h"
 
 #define NSLSM_AUDIT_LOG_DEFAULT "/var/log/nslsm/audit.log"
-#define NSLSM_AUDIT_LOG_MAGIC "nslsm-audit-v2\n"
+#define NSLSM_AUDIT_LOG_MAGIC "nslsm-audit-v3\n"
 /* Container ids listed per network namespace in a record. */
 #define NSLSM_NETNS_CONTIDS 8
 
@@ -31,6 +31,8 @@ struct nslsm_log_entry {
 	struct nslsm_audit_record rec;	/* rec.time_ns is CLOCK_REALTIME */
 	char ns[NSLSM_NAME_MAX];
 	char policy_ns[NSLSM_NAME_MAX];
+	/* AppArmor records: the profile that decided (rec.label). */
+	char profile[128];
 	/* Network records: the containers whose tasks share rec.netns. */
 	uint32_t n_netns_contids;
 	uint32_t reserved;

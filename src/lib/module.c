@@ -5,9 +5,11 @@
 #include "error.h"
 #include "module.h"
 #include "yama/yama.h"
+#include "apparmor/module.h"
 
 static const struct nslsm_module *const modules[NSLSM_MOD_COUNT] = {
 	[NSLSM_MOD_YAMA] = &yama_module,
+	[NSLSM_MOD_APPARMOR] = &apparmor_module,
 };
 
 const struct nslsm_module *module_by_id(unsigned int id)

@@ -31,6 +31,11 @@ struct nslsm_module {
 	/* Tasks carry a label of this module (run --MODULE LABEL). */
 	bool labelled;
 	const struct module_key *keys;	/* ends with { NULL } */
+	/* Labelled modules: LABEL (as typed) -> label id in namespace ns_id,
+	 * against the policy loaded there. */
+	int (*resolve_label)(uint32_t ns_id, const char *spec, uint32_t *label);
+	/* Label id -> LABEL, for attr get. */
+	void (*format_label)(uint32_t label, char *buf, size_t len);
 };
 
 const struct nslsm_module *module_by_name(const char *name);

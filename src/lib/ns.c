@@ -41,7 +41,6 @@ static int apply_parent_label(const struct nslsm_ns *parent, struct nslsm_ns *ns
 	char buf[128], *key, *value;
 	const struct nslsm_module *m;
 
-	(void)ns;
 	if (strlen(spec) >= sizeof(buf))
 		return nslsm_fail("--parent-label '%.32s...' is too long", spec);
 	strcpy(buf, spec);
@@ -56,7 +55,15 @@ static int apply_parent_label(const struct nslsm_ns *parent, struct nslsm_ns *ns
 	if (!m->labelled)
 		return nslsm_fail("--parent-label '%s': module '%s' has no labels", spec, key);
 	/* Labelled modules resolve LABEL against the parent's policy. */
-	return nslsm_fail("--parent-label '%s': module '%s' cannot resolve labels yet", spec, key);
+	if (!m->resolve_label)
+		return nslsm_fail("--parent-label '%s': module '%s' cannot resolve labels", spec, key);
+	if (m->resolve_label(parent->id, value, &ns->parent_label[m->id])) {
+		char why[256];
+
+		snprintf(why, sizeof(why), "%s", nslsm_error());
+		return nslsm_fail("--parent-label '%s': %s", spec, why);
+	}
+	return 0;
 }
 
 int ns_create(struct nslsm_ns *table, const char *name, const char *parent, uint32_t modules,
@@ -99,6 +106,19 @@ int ns_create(struct nslsm_ns *table, const char *name, const char *parent, uint
 
 static int set_mode(struct nslsm_ns *ns, const struct nslsm_module *m, const char *value)
 {
+	if (m->id == NSLSM_MOD_APPARMOR) {
+		/* AppArmor decides per profile; the mode overrides every one */
+		if (!strcmp(value, "enforce"))
+			ns->aa_mode = NSLSM_AA_NS_ENFORCE;
+		else if (!strcmp(value, "complain"))
+			ns->aa_mode = NSLSM_AA_NS_COMPLAIN;
+		else if (!strcmp(value, "profile"))
+			ns->aa_mode = NSLSM_AA_NS_PROFILE;
+		else
+			return nslsm_fail("apparmor.mode '%s': expected 'enforce', 'complain' or "
+					  "'profile' (each profile's own flags)", value);
+		return 0;
+	}
 	if (!strcmp(value, "enforce"))
 		ns->complain &= ~(1u << m->id);
 	else if (!strcmp(value, "complain"))

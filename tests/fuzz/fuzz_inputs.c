@@ -7,14 +7,21 @@
  *   2  namespace creation    (nslsm ns create NAME --parent P --modules L ...)
  *   3  audit log files       (nslsm audit --log FILE), every entry formatted
  *   4  numbers and names     (--contid, PIDs, namespace names, module lists)
+ *   5  AppArmor binary policy (nslsm apparmor load): unpacked, validated,
+ *      laid into the maps, and every profile's verdicts on a set of paths
+ *      walked both by the reference matcher and over the maps: any
+ *      difference aborts
  * Run: build/fuzz_inputs -max_total_time=60 tests/fuzz/corpus
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "apparmor/policy.h"
+#include "apparmor/store.h"
 #include "lib/audit_log.h"
 #include "lib/audit_rules.h"
 #include "lib/module.h"
@@ -44,6 +51,53 @@ static int print_entry(const struct nslsm_log_entry *e, void *arg)
 	return 0;
 }
 
+/* Case 5: a binary policy, all the way into (memory) maps. */
+static void fuzz_apparmor(const uint8_t *data, size_t size)
+{
+	static const char *paths[] = { "/", "/etc/passwd", "/tmp/a/b", "/usr/sbin/dnsmasq",
+				       "/proc/1/stat", "/home/user/.ssh/id", "" };
+	static struct aa_pools pl;
+	static bool pools;
+	struct aa_policy pol;
+
+	if (!pools) {
+		if (aa_pools_alloc(&pl))
+			abort();
+		pools = true;
+	}
+	if (aa_policy_unpack(data, size, "fuzz", &pol))
+		return;
+	memset(pl.profiles, 0, sizeof(*pl.profiles) * NSLSM_AA_MAX_PROFILES);
+	memset(pl.nsconf, 0, sizeof(*pl.nsconf) * NSLSM_MAX_NS);
+	memset(pl.labels, 0, sizeof(*pl.labels) * NSLSM_AA_MAX_LABELS);
+	if (aa_store_apply(&pl, 1, "fuzz", AA_REPLACE, &pol, NULL, 0) == 0) {
+		for (size_t i = 0; i < pol.n; i++) {
+			const struct aa_profile *p = &pol.profiles[i];
+			char full[NSLSM_AA_NAME_MAX + 64];
+			uint32_t id, label;
+
+			if (p->ns)
+				snprintf(full, sizeof(full), ":%s:%s", p->ns, p->name);
+			else
+				snprintf(full, sizeof(full), "%s", p->name);
+			id = aa_store_find(&pl, 1, full);
+			if (!id)
+				abort();
+			for (size_t k = 0; k < sizeof(paths) / sizeof(paths[0]); k++)
+				for (int owner = 0; owner < 2; owner++) {
+					struct nslsm_aa_perms a = aa_profile_file_perms(p, paths[k], owner);
+					struct nslsm_aa_perms b = aa_store_file_perms(&pl, id, paths[k], owner);
+
+					if (memcmp(&a, &b, sizeof(a)))
+						abort();
+				}
+			aa_profile_net_perms(p, 2, 1);
+			aa_store_label(&pl, 1, full, &label);
+		}
+	}
+	aa_policy_free(&pol);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct nslsm_ns table[NSLSM_MAX_NS];
@@ -53,12 +107,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint64_t v;
 	int argc;
 
-	if (size < 1 || size > 4096)
+	if (size < 1)
+		return 0;
+	if (data[0] % 6 == 5) {
+		if (size <= 512 * 1024)
+			fuzz_apparmor(data + 1, size - 1);
+		return 0;
+	}
+	if (size > 4096)
 		return 0;
 	s = malloc(size);
 	memcpy(s, data + 1, size - 1);
 	s[size - 1] = 0;
-	switch (data[0] % 5) {
+	switch (data[0] % 6) {
 	case 0: {
 		struct nslsm_audit_rule r;
 		char buf[512];

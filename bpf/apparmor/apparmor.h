@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The AppArmor module: AppArmor profiles, compiled by apparmor_parser and
+ * unpacked by user space, enforced per nslsm namespace.
+ *
+ * A task's AppArmor label at each level is in its blob (label slot
+ * NSLSM_MOD_APPARMOR): 0 unconfined, a profile id, or a stack (an aa_labels
+ * slot, NSLSM_AA_LABEL_STACK set) whose every profile must allow. Levels
+ * above the task's own carry the label their namespace gave the container
+ * (ns create --parent-label) and never change at exec; the task's own level
+ * follows AppArmor's exec transitions.
+ *
+ * Each decision is made by a global function, verified once by the
+ * verifier whatever the number of call sites.
+ */
+#ifndef NSLSM_BPF_APPARMOR_H
+#define NSLSM_BPF_APPARMOR_H
+
+#include "apparmor/maps.h"
+#include "apparmor/match.h"
+
+#define AA_MOD_BIT (1u << NSLSM_MOD_APPARMOR)
+#define AA_PATH_CONNECT_PATH 0x4
+#define AA_CAP_OPT_NOAUDIT 0x2
+
+/* One question to one profile. Lives on the caller's stack. */
+struct aa_query {
+	__u32 profile;		/* profile id */
+	__u32 policy_ns;	/* nslsm namespace of the level */
+	__u32 ns_mode;		/* enum nslsm_aa_ns_mode */
+	__u32 hook;
+	__u32 request;
+	__u32 owner;		/* fsuid owns the object */
+	__u32 ouid;
+	__u32 which;		/* scratch buffer holding the name */
+	__u32 start;		/* name start in it; name_err if none */
+	__s32 name_err;
+	__s32 deny_err;		/* -EACCES, -EPERM */
+	__u32 kind;		/* enum aa_kind */
+	__u32 family;		/* net */
+	__u32 type;
+	__u32 noaudit;		/* capability: CAP_OPT_NOAUDIT */
+	__u32 target_start;	/* link: target name start in buffer 1 */
+	/* out */
+	__u32 allow;
+	__u32 xindex;
+};
+
+enum aa_kind {
+	AA_KIND_FILE = 0,
+	AA_KIND_CAP = 1,
+	AA_KIND_NET = 2,
+	AA_KIND_LINK = 3,	/* the link pair: name then target (buffer 1) */
+};
+
+static __always_inline int aa_effective_mode(const struct nslsm_aa_profile *p, __u32 ns_mode)
+{
+	if (ns_mode == NSLSM_AA_NS_ENFORCE)
+		return NSLSM_AA_ENFORCE;
+	if (ns_mode == NSLSM_AA_NS_COMPLAIN)
+		return NSLSM_AA_COMPLAIN;
+	return p->mode;
+}
+
+/* Audit one AppArmor decision and return its verdict. A function of its
+ * own: its stack is not on the path of the DFA walk's. */
+__noinline int aa_audit(struct aa_query *q, const struct nslsm_aa_profile *p,
+			const struct nslsm_aa_perms *perms, const char *name)
+{
+	struct audit_event ev = {
+		.source = NSLSM_MOD_APPARMOR,
+		.name = name,
+	};
+	struct subject s;
+	__u32 denied;
+	__u32 report;
+	int mode;
+
+	if (!q || !p || !perms)
+		return 0;
+	mode = aa_effective_mode(p, q->ns_mode);
+	ev.policy_ns = q->policy_ns;
+	ev.hook = q->hook;
+	ev.request = q->request;
+	denied = q->request & ~perms->allow;
+	s.task = bpf_get_current_task_btf();
+	s.blob = task_blob(s.task);
+	s.levels = 0;
+	if (!denied) {
+		__u32 mask = (p->flags & NSLSM_AA_P_AUDIT_ALL) ? 0xffffffffu : perms->audit;
+
+		if (!(q->request & mask))
+			return 0;
+		ev.action = NSLSM_AUDIT_ALLOWED;
+		ev.request = q->request & mask;
+		ev.detail = 0;
+		ev.label = q->profile;
+		ev.ouid = q->ouid;
+		audit_emit(&s, &ev);
+		return 0;
+	}
+	report = denied;
+	if (!(p->flags & NSLSM_AA_P_AUDIT_ALL))
+		report &= ~perms->quiet;
+	if (q->noaudit && mode != NSLSM_AA_COMPLAIN)
+		report = 0;
+	if (report) {
+		ev.action = mode == NSLSM_AA_COMPLAIN ? NSLSM_AUDIT_COMPLAIN : NSLSM_AUDIT_DENIED;
+		ev.error = q->deny_err;
+		ev.detail = denied;
+		ev.label = q->profile;
+		ev.ouid = q->ouid;
+		audit_emit(&s, &ev);
+	}
+	if (mode == NSLSM_AA_COMPLAIN)
+		return 0;
+	STAT_INC(denials);
+	return q->deny_err;
+}
+
+/* Walk `d` from `state` over the name in scratch buffer q->which. */
+/* Walk `len` bytes of buf from `start`: the only copy of the step, in the
+ * bpf_loop callback (the verifier checks it once). */
+static __always_inline __u32 aa_walk_len(struct dfa_walk *w, const struct nslsm_aa_dfa *d,
+					 __u32 state, const char *buf, __u32 start, __u32 len)
+{
+	if (!aa_dfa_init(w, d, state))
+		return 0;
+	w->buf = buf;
+	w->pos = start;
+	if (len > AA_NAME_END + 1)
+		return 0;
+	bpf_loop(len, aa_dfa_cb, w, 0);
+	return w->err ? 0 : w->state;
+}
+
+static __always_inline __u32 aa_walk_name(struct dfa_walk *w, const struct nslsm_aa_dfa *d,
+					  __u32 state, const char *buf, __u32 start)
+{
+	/* names end with NUL at AA_NAME_END, or at AA_NAME_END + 1 when a
+	 * directory's '/' was appended */
+	__u32 len = AA_NAME_END + 1 - start;
+
+	if (buf[AA_NAME_END & (AA_BUF_SIZE - 1)] == '\0')
+		len = AA_NAME_END - start;
+	return aa_walk_len(w, d, state, buf, start, len);
+}
+
+/* Scratch bytes past the names (buffer 1): the network tuple, a NUL. */
+#define AA_AUX_NET (AA_NAME_END + 16)
+#define AA_AUX_NUL (AA_NAME_END + 24)
+
+/*
+ * Ask profile q->profile. Returns 0 or the error to return (after auditing).
+ */
+__noinline int aa_query_profile(struct aa_query *q)
+{
+	struct nslsm_aa_profile *p;
+	struct nslsm_aa_perms perms = { 0 };
+	struct aa_scratch *sc;
+	struct dfa_walk w = { 0 };
+	__u32 zero = 0, key, state;
+	const char *name = NULL;
+
+	if (!q)
+		return 0;
+	key = q->profile;
+	p = bpf_map_lookup_elem(&aa_profiles, &key);
+	if (!p || !(p->flags & NSLSM_AA_P_IN_USE) || p->mode == NSLSM_AA_UNCONFINED)
+		return 0;
+	sc = bpf_map_lookup_elem(&aa_scratch, &zero);
+	if (!sc)
+		return 0;
+	if (q->kind == AA_KIND_CAP) {
+		/* q->family is the capability, q->request 1 */
+		__u64 bit = 1ull << (q->family & 63);
+
+		if (p->caps_allow & bit)
+			perms.allow = ~0u;
+		perms.audit = (p->caps_audit & bit) ? ~0u : 0;
+		perms.quiet = (p->caps_quiet & bit) ? ~0u : 0;
+		return aa_audit(q, p, &perms, NULL);
+	}
+	if (q->kind == AA_KIND_NET) {
+		char *b = sc->buf[1];
+
+		if (!p->net_start)
+			return 0;
+		/* family and type, big endian, as the kernel matches them */
+		b[AA_AUX_NET] = q->family >> 8;
+		b[AA_AUX_NET + 1] = q->family;
+		b[AA_AUX_NET + 2] = q->type >> 8;
+		b[AA_AUX_NET + 3] = q->type;
+		state = aa_walk_len(&w, &p->policy, p->net_start, b, AA_AUX_NET, 4);
+		aa_state_perms(&p->policy, state, 0, &perms);
+		return aa_audit(q, p, &perms, NULL);
+	}
+
+	/* file rules */
+	if (q->name_err) {
+		/* no name: AppArmor's "Failed name lookup" denies, unless the
+		 * profile attaches disconnected paths */
+		if (!(q->name_err == -EACCES && (p->path_flags & AA_PATH_CONNECT_PATH)))
+			return aa_audit(q, p, &perms, NULL);
+	}
+	name = sc->buf[q->which & 1] + (q->start & (NSLSM_AA_PATH_MAX - 1));
+	if (!p->file.nstates)
+		return aa_audit(q, p, &perms, name);
+	state = aa_walk_name(&w, &p->file, p->file.start, sc->buf[q->which & 1], q->start);
+	aa_state_perms(&p->file, state, q->owner ? 0 : 1, &perms);
+	if (q->kind == AA_KIND_LINK) {
+		__u32 lallow = perms.allow, tallow;
+
+		/* AppArmor's link pair: the link name must allow l, then the
+		 * target, matched after a NUL, must allow l too; with the
+		 * subset flag the link may not gain permissions the target
+		 * lacks */
+		if (!(perms.allow & AA_MAY_LINK))
+			return aa_audit(q, p, &perms, name);
+		sc->buf[1][AA_AUX_NUL] = 0;
+		state = aa_walk_len(&w, &p->file, state, sc->buf[1], AA_AUX_NUL, 1);
+		state = aa_walk_name(&w, &p->file, state, sc->buf[1], q->target_start);
+		aa_state_perms(&p->file, state, q->owner ? 0 : 1, &perms);
+		if (!(perms.allow & AA_MAY_LINK))
+			return aa_audit(q, p, &perms, name);
+		if (perms.allow & AA_LINK_SUBSET) {
+			__u32 req;
+
+			/* keep the pair's audit/quiet, take the target's allow */
+			state = aa_walk_name(&w, &p->file, p->file.start, sc->buf[1],
+					     q->target_start);
+			{
+				__u32 key2 = p->file.state_off + state, idx;
+				struct nslsm_aa_state *st = state < p->file.nstates ?
+					bpf_map_lookup_elem(&aa_states, &key2) : NULL;
+				struct nslsm_aa_perms *tp;
+
+				tallow = 0;
+				if (st) {
+					idx = st->perm[q->owner ? 0 : 1];
+					tp = bpf_map_lookup_elem(&aa_perms, &idx);
+					if (tp)
+						tallow = tp->allow;
+				}
+			}
+			req = lallow & ~AA_MAY_LINK;
+			lallow &= tallow | AA_MAY_LINK;
+			req |= (AA_MAY_READ | AA_MAY_WRITE | AA_MAY_EXEC | AA_MAY_APPEND |
+				AA_MAY_LINK | AA_MAY_LOCK | AA_EXEC_MMAP) &
+			       (lallow & ~tallow);
+			q->request = req | AA_MAY_LINK;
+		}
+		perms.allow = lallow;
+		return aa_audit(q, p, &perms, name);
+	}
+	q->allow = perms.allow;
+	q->xindex = perms.xindex;
+	return aa_audit(q, p, &perms, name);
+}
+
+#endif /* NSLSM_BPF_APPARMOR_H */

@@ -1,0 +1,865 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The AppArmor module at each hook: which permission an operation asks
+ * for (AppArmor's own mapping), on which name, and the exec transitions.
+ */
+#ifndef NSLSM_BPF_APPARMOR_HOOKS_H
+#define NSLSM_BPF_APPARMOR_HOOKS_H
+
+#define AA_FMODE_READ 0x1
+#define AA_FMODE_WRITE 0x2
+#define AA_O_CREAT 0100
+#define AA_O_TRUNC 01000
+#define AA_O_APPEND 02000
+#define AA_FMODE_EXEC_FLAG 0x20	/* __FMODE_EXEC in f_flags: opened by exec */
+#define AA_SB_NOUSER (1 << 31)
+#define AA_S_IFMT 00170000
+#define AA_S_IFDIR 0040000
+#define AA_F_WRLCK 1
+#define AA_PROT_READ 0x1
+#define AA_PROT_WRITE 0x2
+#define AA_PROT_EXEC 0x4
+#define AA_MAP_PRIVATE 0x02
+#define AA_RENAME_EXCHANGE 2
+
+static __always_inline __u32 aa_level_label(const struct subject *s, __u32 l)
+{
+	if (!s->blob || l >= NSLSM_MAX_DEPTH)
+		return 0;
+	return s->blob->level[l].label[NSLSM_MOD_APPARMOR];
+}
+
+static __always_inline __u32 aa_label_component(__u32 label, __u32 k)
+{
+	struct nslsm_aa_label *l;
+	__u32 key;
+
+	if (!(label & NSLSM_AA_LABEL_STACK))
+		return k == 0 ? label : 0;
+	key = label & ~NSLSM_AA_LABEL_STACK;
+	l = bpf_map_lookup_elem(&aa_labels, &key);
+	if (!l || k >= l->n || k >= NSLSM_AA_MAX_STACK)
+		return 0;
+	return l->profile[k & (NSLSM_AA_MAX_STACK - 1)];
+}
+
+/* The enrolled subject, and whether any level confines it with AppArmor. */
+static __always_inline bool aa_subject(struct subject *s)
+{
+	if (!subject_get(s) || !blob_enrolled(s->blob))
+		return false;
+	for (__u32 level = 0; level < NSLSM_MAX_DEPTH; level++) {
+		struct nslsm_ns *ns;
+
+		if (level >= s->levels)
+			break;
+		if (!aa_level_label(s, level))
+			continue;
+		ns = ns_get(subject_level_ns(s, level));
+		if (ns && (ns->modules & AA_MOD_BIT))
+			return true;
+	}
+	return false;
+}
+
+struct aa_levels_ctx {
+	struct aa_query *q;
+	struct nslsm_task_blob *blob;
+	__u32 levels;
+	__u32 request;
+	__s32 rc;
+};
+
+static long aa_level_cb(__u32 level, void *vctx)
+{
+	struct aa_levels_ctx *c = vctx;
+	struct nslsm_task_blob *b = c->blob;
+	struct aa_query *q = c->q;
+	struct nslsm_ns *ns;
+	__u32 label, l = level;
+	int rc = 0;
+
+	if (l >= c->levels || l >= NSLSM_MAX_DEPTH)
+		return 1;
+	asm volatile("" : "+r"(l));
+	l &= NSLSM_MAX_DEPTH - 1;
+	label = b->level[l].label[NSLSM_MOD_APPARMOR];
+	if (!label)
+		return 0;
+	ns = ns_get(b->level[l].ns_id);
+	if (!ns || !(ns->modules & AA_MOD_BIT))
+		return 0;
+	q->policy_ns = ns->id;
+	q->ns_mode = ns->aa_mode;
+#pragma unroll
+	for (__u32 k = 0; k < NSLSM_AA_MAX_STACK; k++) {
+		__u32 id = aa_label_component(label, k);
+		int r;
+
+		if (!id)
+			break;
+		q->profile = id;
+		q->request = c->request;
+		r = aa_query_profile(q);
+		if (r && !rc)
+			rc = r;
+	}
+	if (rc) {
+		c->rc = rc;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Ask every confining profile of every level of the current task; the
+ * first denial wins. One bpf_loop over the levels: the verifier checks
+ * the body once, not once per level.
+ */
+__noinline int aa_check_all_g(struct aa_query *q)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct aa_levels_ctx c = { .q = q };
+
+	if (!q)
+		return 0;
+	c.blob = task_blob(task);
+	if (!blob_enrolled(c.blob))
+		return 0;
+	c.levels = c.blob->depth + 1;
+	c.request = q->request;
+	c.rc = aa_opaque_zero();
+	bpf_loop(NSLSM_MAX_DEPTH, aa_level_cb, &c, 0);
+	return c.rc;
+}
+
+static __always_inline int aa_check_all(struct subject *s, struct aa_query *q)
+{
+	return aa_check_all_g(q);
+}
+
+
+static __always_inline __u32 aa_current_fsuid(void)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+
+	return BPF_CORE_READ(t, cred, fsuid.val);
+}
+
+struct aa_path_req {
+	__u64 mnt;		/* struct vfsmount * */
+	__u64 dentry;
+	__u32 hook;
+	__u32 request;
+	__u32 creator;
+	__u32 is_dir;
+};
+
+/* The query of a path check lives here, not on the stack: the stacks of
+ * the calls down to the DFA walk must fit in BPF's 512 bytes. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct aa_query);
+} aa_query_scratch SEC(".maps");
+
+/* Check `request` on (mnt, dentry). creator: the object is being created
+ * by the task (it owns it); else ownership comes from the inode. */
+__noinline int aa_path_check_g(struct aa_path_req *r)
+{
+	struct aa_query *qp;
+	__u32 zero = 0;
+	struct dentry *dentry;
+	struct inode *inode;
+	__u32 start = 0;
+	bool is_dir;
+	int rc;
+
+	if (!r)
+		return 0;
+	qp = bpf_map_lookup_elem(&aa_query_scratch, &zero);
+	if (!qp)
+		return 0;
+	__builtin_memset(qp, 0, sizeof(*qp));
+	qp->deny_err = -EACCES;
+	qp->kind = AA_KIND_FILE;
+	dentry = (struct dentry *)r->dentry;
+	is_dir = r->is_dir;
+	qp->hook = r->hook;
+	qp->request = r->request;
+	if (BPF_CORE_READ(dentry, d_sb, s_flags) & AA_SB_NOUSER)
+		return 0;
+	inode = BPF_CORE_READ(dentry, d_inode);
+	if (r->creator || !inode) {
+		qp->owner = 1;
+		qp->ouid = aa_current_fsuid();
+	} else {
+		qp->ouid = BPF_CORE_READ(inode, i_uid.val);
+		qp->owner = qp->ouid == aa_current_fsuid();
+		if ((BPF_CORE_READ(inode, i_mode) & AA_S_IFMT) == AA_S_IFDIR)
+			is_dir = true;
+	}
+	{
+		struct aa_name_req n = { .mnt = r->mnt, .dentry = r->dentry, .is_dir = is_dir };
+
+		rc = aa_build_name_g(&n);
+		start = n.start;
+	}
+	qp->name_err = rc;
+	qp->start = start;
+	return aa_check_all_g(qp);
+}
+
+static __always_inline int aa_path_check(__u16 hook, struct vfsmount *mnt, struct dentry *dentry,
+					 __u32 request, bool creator, bool is_dir)
+{
+	struct aa_path_req r = { .mnt = (__u64)mnt, .dentry = (__u64)dentry, .hook = hook,
+				 .request = request, .creator = creator, .is_dir = is_dir };
+	struct subject s;
+
+	if (!aa_subject(&s))
+		return 0;
+	return aa_path_check_g(&r);
+}
+
+static __always_inline __u32 aa_map_file_to_perms(struct file *file)
+{
+	__u32 mode = BPF_CORE_READ(file, f_mode), flags = BPF_CORE_READ(file, f_flags), perms = 0;
+
+	if (mode & AA_FMODE_WRITE)
+		perms |= AA_MAY_WRITE;
+	if (mode & AA_FMODE_READ)
+		perms |= AA_MAY_READ;
+	if ((flags & AA_O_APPEND) && (perms & AA_MAY_WRITE))
+		perms = (perms & ~AA_MAY_WRITE) | AA_MAY_APPEND;
+	if (flags & AA_O_TRUNC)
+		perms |= AA_MAY_WRITE;
+	if (flags & AA_O_CREAT)
+		perms |= AA_MAY_CREATE;
+	return perms;
+}
+
+static __always_inline int aa_file_open(struct file *file)
+{
+	struct dentry *d;
+
+	if (BPF_CORE_READ(file, f_flags) & AA_FMODE_EXEC_FLAG)
+		return 0;	/* exec: decided in bprm_creds_for_exec */
+	d = BPF_CORE_READ(file, f_path.dentry);
+	return aa_path_check(NSLSM_HOOK_file_open, BPF_CORE_READ(file, f_path.mnt), d,
+			     aa_map_file_to_perms(file), false, false);
+}
+
+/*
+ * A request on an open file (mmap, lock): what the open already granted
+ * is not asked again, as AppArmor caches it in the file's context, unless
+ * the task's label changed since the open. Files an exec opened (the
+ * program, its interpreter) were opened under the label before the exec:
+ * if the exec changed the label, the new profile must allow their
+ * mappings itself, as in AppArmor (where a profile that cannot read its
+ * own program dies of SIGSEGV while it is mapped). A file opened while
+ * unconfined is not checked again.
+ */
+static __always_inline int aa_file_perm(__u16 hook, struct file *file, __u32 request)
+{
+	__u32 granted;
+
+	if (BPF_CORE_READ(file, f_flags) & AA_FMODE_EXEC_FLAG) {
+		struct task_struct *task = bpf_get_current_task_btf();
+		struct nslsm_task_blob *b = task_blob(task);
+
+		granted = AA_MAY_EXEC | AA_MAY_READ | AA_EXEC_MMAP;
+		if (blob_enrolled(b) && (b->aa_flags & NSLSM_AA_TASK_CHANGED)) {
+			if (!b->aa_prev)
+				return 0;	/* opened unconfined */
+			granted = 0;
+		}
+	} else {
+		granted = aa_map_file_to_perms(file);
+	}
+	if (!(request & ~granted))
+		return 0;
+	return aa_path_check(hook, BPF_CORE_READ(file, f_path.mnt),
+			     BPF_CORE_READ(file, f_path.dentry), request, false, false);
+}
+
+static __always_inline int hook_mmap_file(struct file *file, unsigned long reqprot,
+					  unsigned long prot, unsigned long flags)
+{
+	__u32 mask = 0;
+
+	if (!file)
+		return 0;
+	if (prot & AA_PROT_READ)
+		mask |= AA_MAY_READ;
+	if ((prot & AA_PROT_WRITE) && !(flags & AA_MAP_PRIVATE))
+		mask |= AA_MAY_WRITE;
+	if (prot & AA_PROT_EXEC)
+		mask |= AA_EXEC_MMAP;
+	return mask ? aa_file_perm(NSLSM_HOOK_mmap_file, file, mask) : 0;
+}
+
+static __always_inline int hook_file_lock(struct file *file, unsigned int cmd)
+{
+	__u32 mask = AA_MAY_LOCK;
+
+	if (cmd == AA_F_WRLCK)
+		mask |= AA_MAY_WRITE;
+	return aa_file_perm(NSLSM_HOOK_file_lock, file, mask);
+}
+
+static __always_inline int hook_path_unlink(const struct path *dir, struct dentry *dentry)
+{
+	return aa_path_check(NSLSM_HOOK_path_unlink, BPF_CORE_READ(dir, mnt), dentry,
+			     AA_MAY_DELETE, false, false);
+}
+
+static __always_inline int hook_path_rmdir(const struct path *dir, struct dentry *dentry)
+{
+	return aa_path_check(NSLSM_HOOK_path_rmdir, BPF_CORE_READ(dir, mnt), dentry,
+			     AA_MAY_DELETE, false, true);
+}
+
+static __always_inline int hook_path_mkdir(const struct path *dir, struct dentry *dentry,
+					   unsigned long mode)
+{
+	return aa_path_check(NSLSM_HOOK_path_mkdir, BPF_CORE_READ(dir, mnt), dentry,
+			     AA_MAY_CREATE, true, true);
+}
+
+static __always_inline int hook_path_mknod(const struct path *dir, struct dentry *dentry,
+					   unsigned long mode, unsigned long dev)
+{
+	return aa_path_check(NSLSM_HOOK_path_mknod, BPF_CORE_READ(dir, mnt), dentry,
+			     AA_MAY_CREATE, true, false);
+}
+
+static __always_inline int hook_path_symlink(const struct path *dir, struct dentry *dentry,
+					     const char *old_name)
+{
+	return aa_path_check(NSLSM_HOOK_path_symlink, BPF_CORE_READ(dir, mnt), dentry,
+			     AA_MAY_CREATE, true, false);
+}
+
+static __always_inline int hook_path_truncate(const struct path *path)
+{
+	return aa_path_check(NSLSM_HOOK_path_truncate, BPF_CORE_READ(path, mnt),
+			     BPF_CORE_READ(path, dentry), AA_MAY_WRITE | AA_MAY_SETATTR, false,
+			     false);
+}
+
+static __always_inline int hook_path_chmod(const struct path *path, unsigned long mode)
+{
+	return aa_path_check(NSLSM_HOOK_path_chmod, BPF_CORE_READ(path, mnt),
+			     BPF_CORE_READ(path, dentry), AA_MAY_CHMOD, false, false);
+}
+
+static __always_inline int hook_path_chown(const struct path *path, unsigned long uid,
+					   unsigned long gid)
+{
+	return aa_path_check(NSLSM_HOOK_path_chown, BPF_CORE_READ(path, mnt),
+			     BPF_CORE_READ(path, dentry), AA_MAY_CHOWN, false, false);
+}
+
+static __always_inline int hook_path_rename(const struct path *old_dir, struct dentry *old_dentry,
+					    const struct path *new_dir, struct dentry *new_dentry,
+					    unsigned long flags)
+{
+	const __u32 src = AA_MAY_READ | AA_MAY_GETATTR | AA_MAY_WRITE | AA_MAY_SETATTR |
+			  AA_MAY_DELETE;
+	const __u32 dst = AA_MAY_WRITE | AA_MAY_SETATTR | AA_MAY_CREATE;
+	struct vfsmount *om = BPF_CORE_READ(old_dir, mnt), *nm = BPF_CORE_READ(new_dir, mnt);
+	int rc;
+
+	if (flags & AA_RENAME_EXCHANGE) {
+		rc = aa_path_check(NSLSM_HOOK_path_rename, nm, new_dentry, src, false, false);
+		if (!rc)
+			rc = aa_path_check(NSLSM_HOOK_path_rename, om, old_dentry, dst, false, false);
+		if (rc)
+			return rc;
+	}
+	/* the destination takes the source's owner and type */
+	rc = aa_path_check(NSLSM_HOOK_path_rename, om, old_dentry, src, false, false);
+	if (!rc) {
+		struct inode *inode = BPF_CORE_READ(old_dentry, d_inode);
+		bool dir = inode && (BPF_CORE_READ(inode, i_mode) & AA_S_IFMT) == AA_S_IFDIR;
+
+		rc = aa_path_check(NSLSM_HOOK_path_rename, nm, new_dentry, dst, false, dir);
+	}
+	return rc;
+}
+
+static __always_inline int hook_path_link(struct dentry *old_dentry, const struct path *new_dir,
+					  struct dentry *new_dentry)
+{
+	struct aa_query q = { .hook = NSLSM_HOOK_path_link, .request = AA_MAY_LINK,
+			      .deny_err = -EACCES, .kind = AA_KIND_LINK };
+	struct vfsmount *mnt = BPF_CORE_READ(new_dir, mnt);
+	struct inode *inode;
+	struct subject s;
+	__u32 start = 0, len = 0, tstart = 0;
+	int rc;
+
+	if (!aa_subject(&s))
+		return 0;
+	inode = BPF_CORE_READ(old_dentry, d_inode);
+	q.ouid = inode ? BPF_CORE_READ(inode, i_uid.val) : 0;
+	q.owner = q.ouid == aa_current_fsuid();
+	rc = aa_build_name(mnt, new_dentry, false, 0, &start, &len);
+	if (!rc)
+		rc = aa_build_name(mnt, old_dentry, false, 1, &tstart, &len);
+	q.name_err = rc;
+	q.start = start;
+	q.target_start = tstart;
+	return aa_check_all(&s, &q);
+}
+
+static __always_inline int aa_capable(const struct cred *cred, int cap, unsigned int opts)
+{
+	struct aa_query q = { .hook = NSLSM_HOOK_capable, .request = 1, .deny_err = -EPERM,
+			      .kind = AA_KIND_CAP };
+	struct task_struct *task;
+	struct subject s;
+
+	if (!aa_subject(&s))
+		return 0;
+	task = s.task;
+	if (BPF_CORE_READ(task, cred) != cred)
+		return 0;	/* a check on another task's credentials */
+	q.family = cap;
+	q.ouid = cap;	/* the record's "capability" */
+	q.noaudit = !!(opts & AA_CAP_OPT_NOAUDIT);
+	return aa_check_all(&s, &q);
+}
+
+static __always_inline int hook_capable(const struct cred *cred, struct user_namespace *ns,
+					int cap, unsigned int opts)
+{
+	return aa_capable(cred, cap, opts);
+}
+
+static __always_inline int aa_net(__u16 hook, __u32 request, __u32 family, __u32 type)
+{
+	struct aa_query q = { .hook = hook, .request = request, .deny_err = -EACCES,
+			      .kind = AA_KIND_NET, .family = family, .type = type,
+			      .ouid = family << 16 | (type & 0xffff) };
+	struct subject s;
+
+	if (!aa_subject(&s))
+		return 0;
+	return aa_check_all(&s, &q);
+}
+
+static __always_inline int hook_socket_create(int family, int type, int protocol, int kern)
+{
+	if (kern)
+		return 0;
+	return aa_net(NSLSM_HOOK_socket_create, AA_MAY_CREATE, family, type);
+}
+
+static __always_inline int aa_sock(__u16 hook, __u32 request, struct socket *sock)
+{
+	struct sock *sk = BPF_CORE_READ(sock, sk);
+
+	if (!sk || BPF_CORE_READ_BITFIELD_PROBED(sk, sk_kern_sock))
+		return 0;
+	return aa_net(hook, request, BPF_CORE_READ(sk, __sk_common.skc_family),
+		      BPF_CORE_READ(sock, type));
+}
+
+/* ---- exec ---- */
+
+struct aa_attach_q {
+	__u32 profile;
+	__u32 which;
+	__u32 start;
+	__u32 len;
+	/* out */
+	__u32 matched;
+	__u32 specificity;
+};
+
+static long aa_namecmp_cb(__u32 i, void *vctx);
+
+struct aa_namecmp {
+	const char *a;
+	__u32 pos;
+	const char *b;
+	__u32 differ;
+};
+
+static long aa_namecmp_cb(__u32 i, void *vctx)
+{
+	struct aa_namecmp *c = vctx;
+	char x = c->a[(c->pos + i) & (AA_BUF_SIZE - 1)];
+	char y = c->b[i & (NSLSM_AA_NAME_MAX - 1)];
+
+	if (x != y) {
+		c->differ = 1;
+		return 1;
+	}
+	return x == 0;
+}
+
+/* Does profile q->profile attach to the executable named in the buffer? */
+__noinline int aa_attach_one(struct aa_attach_q *q)
+{
+	struct nslsm_aa_profile *p;
+	struct aa_scratch *sc;
+	struct nslsm_aa_perms perms;
+	struct dfa_walk w = { 0 };
+	__u32 zero = 0, key, state;
+
+	if (!q)
+		return 0;
+	q->matched = 0;
+	key = q->profile;
+	p = bpf_map_lookup_elem(&aa_profiles, &key);
+	sc = bpf_map_lookup_elem(&aa_scratch, &zero);
+	if (!p || !sc || !(p->flags & NSLSM_AA_P_IN_USE))
+		return 0;
+	if (!p->xmatch.nstates) {
+		/* a profile named by its path attaches to exactly that path */
+		struct aa_namecmp c = { .a = sc->buf[q->which & 1], .pos = q->start, .b = p->name };
+
+		c.differ = aa_opaque_zero();
+
+		if (q->len >= NSLSM_AA_NAME_MAX)
+			return 0;
+		bpf_loop(q->len + 1, aa_namecmp_cb, &c, 0);
+		if (!c.differ) {
+			q->matched = 2;	/* exact: wins outright */
+			q->specificity = q->len;
+		}
+		return 0;
+	}
+	state = aa_walk_name(&w, &p->xmatch, p->xmatch.start, sc->buf[q->which & 1], q->start);
+	aa_state_perms(&p->xmatch, state, 0, &perms);
+	if (state && (perms.allow & AA_MAY_EXEC)) {
+		q->matched = 1;
+		q->specificity = p->xmatch_len;
+	}
+	return 0;
+}
+
+/*
+ * The profile an exec of the named file attaches to in namespace ns_id
+ * (parent: among that profile's children only), 0 if none or ambiguous.
+ */
+struct aa_find_q {
+	__u32 ns_id;
+	__u32 aa_ns;	/* AppArmor policy namespace searched (0: root) */
+	__u32 parent;
+	__u32 start;
+	__u32 len;
+	__u32 found;	/* out */
+};
+
+struct aa_find_ctx {
+	struct aa_find_q *f;
+	struct nslsm_aa_nsconf *nc;
+	__u32 best;
+	__u32 best_len;
+	__u32 conflict;
+	__u32 exact;
+};
+
+static long aa_find_cb(__u32 i, void *vctx)
+{
+	struct aa_find_ctx *c = vctx;
+	struct aa_attach_q q = { .which = 0 };
+	struct nslsm_aa_profile *p;
+	__u32 id;
+
+	__u32 k = i;
+
+	if (i >= c->nc->n_attach)
+		return 1;
+	asm volatile("" : "+r"(k));	/* keep the mask: the verifier needs it */
+	id = c->nc->attach[k & (NSLSM_AA_ATTACH_MAX - 1)];
+	p = bpf_map_lookup_elem(&aa_profiles, &id);
+	if (!p || p->parent != c->f->parent || p->aa_ns != c->f->aa_ns)
+		return 0;
+	q.profile = id;
+	q.start = c->f->start;
+	q.len = c->f->len;
+	aa_attach_one(&q);
+	if (q.matched == 2) {
+		c->exact = id;
+		return 1;
+	}
+	if (!q.matched)
+		return 0;
+	if (c->best && q.specificity == c->best_len) {
+		c->conflict = 1;
+		return 0;
+	}
+	if (q.specificity > c->best_len || !c->best) {
+		c->best = id;
+		c->best_len = q.specificity;
+		c->conflict = 0;
+	}
+	return 0;
+}
+
+__noinline int aa_find_attach(struct aa_find_q *f)
+{
+	struct aa_find_ctx c = { .f = f };
+	__u32 key;
+
+	if (!f)
+		return 0;
+	c.best = aa_opaque_zero();
+	c.best_len = c.best;
+	c.conflict = c.best;
+	c.exact = c.best;
+	f->found = 0;
+	key = f->ns_id;
+	c.nc = bpf_map_lookup_elem(&aa_nsconf, &key);
+	if (!c.nc)
+		return 0;
+	bpf_loop(NSLSM_AA_ATTACH_MAX, aa_find_cb, &c, 0);
+	if (c.exact)
+		f->found = c.exact;
+	else
+		f->found = c.conflict ? 0 : c.best;
+	return 0;
+}
+
+/* One profile of the task's label at exec: may it exec, and where to? */
+struct aa_exec_q {
+	struct aa_query q;
+	__u32 label;		/* the whole label at this level */
+	__u32 transition;	/* compute the transition (own level, one profile) */
+	__u32 len;
+	/* out */
+	__u32 pending;
+	__u32 new_label;
+	__u32 need_find;	/* px/cx without a target: search attachments */
+	__u32 find_parent;
+	__u32 find_aa_ns;
+	__u32 xindex;
+};
+
+/* px/cx found nothing (or ix/ux alone): AppArmor's fallbacks. */
+__noinline int aa_exec_fallback(struct aa_exec_q *e, __u32 found, __u32 target, __u32 x)
+{
+	struct nslsm_aa_profile *p;
+	__u32 key;
+
+	if (!e)
+		return 0;
+	if (!found) {
+		if (x & AA_X_INHERIT) {
+			target = e->label;
+			found = 1;
+		} else if (x & AA_X_UNCONFINED) {
+			target = 0;
+			found = 1;
+		}
+	}
+	if (!found) {
+		/* "profile transition not found": the exec fails */
+		struct nslsm_aa_perms none = { 0 };
+
+		key = e->q.profile;
+		p = bpf_map_lookup_elem(&aa_profiles, &key);
+		if (!p)
+			return 0;
+		e->q.request = AA_MAY_EXEC;
+		return aa_audit(&e->q, p, &none, NULL);
+	}
+	e->new_label = target;
+	e->pending = 1;
+	return 0;
+}
+
+__noinline int aa_exec_profile(struct aa_exec_q *e)
+{
+	struct nslsm_aa_profile *p;
+	__u32 x, target = 0, key;
+	bool found = false;
+	int r;
+
+	if (!e)
+		return 0;
+	e->pending = 0;
+	e->need_find = 0;
+	e->q.request = AA_MAY_EXEC;
+	e->q.allow = 0;
+	e->q.xindex = 0;
+	r = aa_query_profile(&e->q);
+	if (r)
+		return r;
+	if (!e->transition || !(e->q.allow & AA_MAY_EXEC))
+		return 0;
+	key = e->q.profile;
+	p = bpf_map_lookup_elem(&aa_profiles, &key);
+	if (!p)
+		return 0;
+	x = e->q.xindex;
+	if ((x & AA_X_TYPE_MASK) == AA_X_TABLE) {
+		__u32 idx = x & AA_X_INDEX_MASK;
+		struct nslsm_aa_xtarget *t;
+
+		if (idx < p->xtable_n) {
+			key = p->xtable_off + idx;
+			t = bpf_map_lookup_elem(&aa_xtable, &key);
+			if (t && t->label) {
+				target = t->label;
+				found = true;
+			}
+		}
+	} else if ((x & AA_X_TYPE_MASK) == AA_X_NAME && !e->q.name_err) {
+		/* the caller searches the attachments, then falls back */
+		e->need_find = 1;
+		e->find_parent = (x & AA_X_CHILD) ? e->q.profile : 0;
+		e->find_aa_ns = p->aa_ns;
+		e->xindex = x;
+		return 0;
+	}
+	return aa_exec_fallback(e, found, target, x);
+}
+
+/* One level of the task's chain at exec: every profile of its label. */
+__noinline int aa_exec_level(struct aa_exec_q *e)
+{
+	__u32 label;
+
+	if (!e)
+		return 0;
+	label = e->label;
+	e->transition = e->transition && !(label & NSLSM_AA_LABEL_STACK);
+	e->new_label = 0;
+	for (__u32 k = 0; k < NSLSM_AA_MAX_STACK; k++) {
+		__u32 id = aa_label_component(label, k);
+		int r;
+
+		if (!id)
+			break;
+		e->q.profile = id;
+		r = aa_exec_profile(e);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct aa_exec_q);
+} aa_exec_scratch SEC(".maps");
+
+static __always_inline int hook_bprm_creds_for_exec(struct linux_binprm *bprm)
+{
+	struct aa_exec_q *ep;
+	struct nslsm_task_blob *b;
+	struct subject s;
+	struct file *file;
+	struct inode *inode;
+	__u32 start = 0, len = 0, own;
+	int rc;
+
+	__u32 zero = 0;
+
+	if (!subject_get(&s) || !blob_enrolled(s.blob))
+		return 0;
+	ep = bpf_map_lookup_elem(&aa_exec_scratch, &zero);
+	if (!ep)
+		return 0;
+	__builtin_memset(ep, 0, sizeof(*ep));
+	ep->q.hook = NSLSM_HOOK_bprm_creds_for_exec;
+	ep->q.deny_err = -EACCES;
+	ep->q.kind = AA_KIND_FILE;
+	b = s.blob;
+	own = b->depth;
+	if (own >= NSLSM_MAX_DEPTH)
+		return 0;
+	b->aa_flags &= ~NSLSM_AA_TASK_PENDING;
+	file = BPF_CORE_READ(bprm, file);
+	inode = BPF_CORE_READ(file, f_inode);
+	ep->q.ouid = BPF_CORE_READ(inode, i_uid.val);
+	ep->q.owner = ep->q.ouid == aa_current_fsuid();
+	rc = aa_build_name(BPF_CORE_READ(file, f_path.mnt), BPF_CORE_READ(file, f_path.dentry),
+			   false, 0, &start, &len);
+	ep->q.name_err = rc;
+	ep->q.start = start;
+	ep->len = len;
+
+	for (__u32 level = 0; level < NSLSM_MAX_DEPTH; level++) {
+		struct nslsm_ns *ns;
+		int r;
+
+		if (level > own || level >= s.levels)
+			break;
+		ns = ns_get(subject_level_ns(&s, level));
+		if (!ns || !(ns->modules & AA_MOD_BIT))
+			continue;
+		ep->label = aa_level_label(&s, level);
+		ep->transition = level == own;
+		ep->pending = 0;
+		ep->q.policy_ns = ns->id;
+		ep->q.ns_mode = ns->aa_mode;
+		if (level == own && b->aa_onexec) {
+			/* nslsm run --apparmor / attr set exec: as change_onexec */
+			ep->pending = 1;
+			ep->new_label = b->aa_onexec;
+		} else if (!ep->label) {
+			if (level == own && !rc) {
+				struct aa_find_q f = { .ns_id = ns->id, .start = start, .len = len };
+
+				aa_find_attach(&f);
+				ep->new_label = f.found;
+				ep->pending = f.found != 0;
+			}
+		} else {
+			r = aa_exec_level(ep);
+			if (r)
+				return r;
+			if (ep->need_find) {
+				struct aa_find_q f = { .ns_id = ns->id, .parent = ep->find_parent,
+						       .aa_ns = ep->find_aa_ns, .start = start,
+						       .len = len };
+
+				aa_find_attach(&f);
+				r = aa_exec_fallback(ep, f.found != 0, f.found, ep->xindex);
+				if (r)
+					return r;
+			}
+		}
+		if (level == own && ep->pending) {
+			b->aa_pending = ep->new_label;
+			b->aa_flags |= NSLSM_AA_TASK_PENDING;
+		}
+	}
+	return 0;
+}
+
+static __always_inline int hook_bprm_committed_creds(struct linux_binprm *bprm)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct nslsm_task_blob *b = task_blob(task);
+	__u32 own;
+
+	if (!blob_enrolled(b))
+		return 0;
+	own = b->depth;
+	b->aa_flags &= ~NSLSM_AA_TASK_CHANGED;
+	if ((b->aa_flags & NSLSM_AA_TASK_PENDING) && own < NSLSM_MAX_DEPTH) {
+		__u32 old = b->level[own].label[NSLSM_MOD_APPARMOR];
+
+		if (old != b->aa_pending) {
+			b->aa_prev = old;
+			b->aa_flags |= NSLSM_AA_TASK_CHANGED;
+		}
+		b->level[own].label[NSLSM_MOD_APPARMOR] = b->aa_pending;
+	}
+	b->aa_flags &= ~NSLSM_AA_TASK_PENDING;
+	b->aa_onexec = 0;
+	return 0;
+}
+
+#endif /* NSLSM_BPF_APPARMOR_HOOKS_H */

@@ -1,0 +1,551 @@
+// SPDX-License-Identifier: GPL-2.0
+/* nslsm apparmor load|replace|remove|status|check */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "apparmor/policy.h"
+#include "apparmor/store.h"
+#include "cli.h"
+#include "lib/error.h"
+#include "lib/ns.h"
+#include "lib/state.h"
+
+#define MAX_POLICY_BYTES (64u << 20)
+
+/* The features ABI nslsm compiles against (shipped in share/apparmor). */
+static int features_file(const char *given, char *out, size_t len)
+{
+	char exe[PATH_MAX - 64], *slash;
+	ssize_t n;
+	const char *env = getenv("NSLSM_AA_FEATURES");
+
+	if (given || env) {
+		snprintf(out, len, "%s", given ? given : env);
+		if (access(out, R_OK))
+			return nslsm_fail_errno(errno, "AppArmor features file %s", out);
+		return 0;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = 0;
+		slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = 0;
+			snprintf(out, len, "%s/../share/apparmor/features-6.1", exe);
+			if (!access(out, R_OK))
+				return 0;
+		}
+	}
+	snprintf(out, len, "/usr/share/nslsm/apparmor/features-6.1");
+	if (!access(out, R_OK))
+		return 0;
+	return nslsm_fail("no AppArmor features file: give --features FILE or set "
+			  "NSLSM_AA_FEATURES");
+}
+
+static int read_all(int fd, const char *what, char **buf, size_t *len)
+{
+	size_t cap = 1 << 16, n = 0;
+	char *b = malloc(cap);
+
+	if (!b)
+		return nslsm_fail("out of memory");
+	for (;;) {
+		ssize_t r;
+
+		if (n == cap) {
+			char *g;
+
+			if (cap >= MAX_POLICY_BYTES) {
+				free(b);
+				return nslsm_fail("%s: larger than %u MiB", what, MAX_POLICY_BYTES >> 20);
+			}
+			g = realloc(b, cap * 2);
+			if (!g) {
+				free(b);
+				return nslsm_fail("out of memory");
+			}
+			b = g;
+			cap *= 2;
+		}
+		r = read(fd, b + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			free(b);
+			return nslsm_fail_errno(errno, "reading %s", what);
+		}
+		if (!r)
+			break;
+		n += r;
+	}
+	*buf = b;
+	*len = n;
+	return 0;
+}
+
+/* A binary policy starts with the named u32 "version". */
+static bool is_binary_policy(const char *b, size_t n)
+{
+	return n >= 12 && b[0] == 4 && b[1] == 8 && b[2] == 0 && !memcmp(b + 3, "version", 8);
+}
+
+/* Compile a profile with apparmor_parser -S -Q; its stderr goes to ours. */
+static int compile(const char *file, const char *features, char **out, size_t *len)
+{
+	int pipefd[2], status, rc;
+	pid_t pid;
+
+	if (pipe(pipefd) < 0)
+		return nslsm_fail_errno(errno, "pipe");
+	pid = fork();
+	if (pid < 0)
+		return nslsm_fail_errno(errno, "fork");
+	if (!pid) {
+		dup2(pipefd[1], 1);
+		close(pipefd[0]);
+		close(pipefd[1]);
+		execlp("apparmor_parser", "apparmor_parser", "-S", "-Q", "-q", "-K", "-M", features,
+		       file, (char *)NULL);
+		fprintf(stderr, "nslsm: running apparmor_parser: %s (install the 'apparmor' "
+				"package)\n", strerror(errno));
+		_exit(127);
+	}
+	close(pipefd[1]);
+	rc = read_all(pipefd[0], "apparmor_parser's output", out, len);
+	close(pipefd[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (rc)
+		return rc;
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		free(*out);
+		return nslsm_fail("%s: apparmor_parser could not compile it (its messages are "
+				  "above); nothing was loaded", file);
+	}
+	return 0;
+}
+
+/* FILE (profile text or binary policy) -> validated profiles, appended. */
+static int policy_from_file(const char *file, const char *features, struct aa_policy *all)
+{
+	struct aa_policy one;
+	char *buf = NULL;
+	size_t len = 0;
+	int fd, rc;
+
+	fd = open(file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return nslsm_fail_errno(errno, "%s", file);
+	rc = read_all(fd, file, &buf, &len);
+	close(fd);
+	if (rc)
+		return rc;
+	if (!is_binary_policy(buf, len)) {
+		free(buf);
+		if (compile(file, features, &buf, &len))
+			return -1;
+	}
+	rc = aa_policy_unpack(buf, len, file, &one);
+	free(buf);
+	if (rc)
+		return rc;
+	if (one.n) {
+		struct aa_profile *g = realloc(all->profiles, (all->n + one.n) * sizeof(*g));
+
+		if (!g) {
+			aa_policy_free(&one);
+			return nslsm_fail("out of memory");
+		}
+		all->profiles = g;
+		memcpy(all->profiles + all->n, one.profiles, one.n * sizeof(*g));
+		all->n += one.n;
+		free(one.profiles);
+	}
+	return 0;
+}
+
+static int open_ns(struct nslsm_state *st, const char *name, int *id)
+{
+	if (state_open(st, true) || state_lock(st))
+		return -1;
+	*id = ns_find(st->ns, name);
+	if (*id < 0)
+		return -1;
+	if (!(st->ns[*id].modules & (1u << NSLSM_MOD_APPARMOR)))
+		return nslsm_fail("namespace '%s' does not enable the apparmor module (nslsm ns set "
+				  "%s modules=...,apparmor)", name, name);
+	return 0;
+}
+
+static int change_cmd(const char *sub, enum aa_change op, int argc, char **argv)
+{
+	const char *features_opt = NULL;
+	char features[PATH_MAX];
+	struct aa_policy pol = { 0 };
+	char **names = NULL;
+	int n_names = 0, i = 1, id, rc = -1;
+	struct nslsm_state st;
+	struct aa_pools pl;
+
+	for (; i < argc && !strncmp(argv[i], "--", 2); i++) {
+		if (!strcmp(argv[i], "--features") && i + 1 < argc)
+			features_opt = argv[++i];
+		else
+			return usage_error("apparmor", "%s: unknown option '%s'", sub, argv[i]);
+	}
+	if (argc - i < 2)
+		return usage_error("apparmor", "%s takes NS and at least one %s", sub,
+				   op == AA_REMOVE ? "PROFILE or FILE" : "FILE");
+	if (op != AA_REMOVE || features_opt) {
+		if (features_file(features_opt, features, sizeof(features)))
+			return fail();
+	}
+	/* compile and validate everything before touching the maps */
+	if (op == AA_REMOVE) {
+		names = calloc(argc, sizeof(*names));
+		if (!names)
+			return fail();
+		for (int k = i + 1; k < argc; k++) {
+			struct stat sb;
+
+			if (stat(argv[k], &sb) == 0 && S_ISREG(sb.st_mode)) {
+				struct aa_policy one = { 0 };
+				char **g;
+
+				if (features_file(features_opt, features, sizeof(features)) ||
+				    policy_from_file(argv[k], features, &one))
+					goto out;
+				g = realloc(names, (argc + n_names + one.n) * sizeof(*g));
+				if (!g) {
+					aa_policy_free(&one);
+					goto out;
+				}
+				names = g;
+				for (size_t p = 0; p < one.n; p++) {
+					char full[NSLSM_AA_NAME_MAX + 64];
+
+					if (one.profiles[p].ns)
+						snprintf(full, sizeof(full), ":%s:%s", one.profiles[p].ns,
+							 one.profiles[p].name);
+					else
+						snprintf(full, sizeof(full), "%s", one.profiles[p].name);
+					/* children are removed with their parent */
+					if (!strstr(one.profiles[p].name, "//"))
+						names[n_names++] = strdup(full);
+				}
+				aa_policy_free(&one);
+			} else {
+				names[n_names++] = strdup(argv[k]);
+			}
+		}
+	} else {
+		for (int k = i + 1; k < argc; k++)
+			if (policy_from_file(argv[k], features, &pol))
+				goto out;
+	}
+	if (open_ns(&st, argv[i], &id))
+		goto out_state;
+	if (aa_pools_open(&pl))
+		goto out_state;
+	rc = aa_store_apply(&pl, id, argv[i], op, &pol, names, n_names);
+	aa_pools_close(&pl);
+	if (!rc) {
+		if (op == AA_REMOVE)
+			printf("%d profile%s removed from %s\n", n_names, n_names == 1 ? "" : "s",
+			       argv[i]);
+		else
+			printf("%zu profile%s %s in %s\n", pol.n, pol.n == 1 ? "" : "s",
+			       op == AA_LOAD ? "loaded" : "replaced or loaded", argv[i]);
+	}
+out_state:
+	state_close(&st);
+out:
+	aa_policy_free(&pol);
+	for (int k = 0; k < n_names; k++)
+		free(names[k]);
+	free(names);
+	return rc ? fail() : EXIT_OK;
+}
+
+static const char *mode_name(uint32_t mode)
+{
+	static const char *const names[] = { "enforce", "complain", "kill", "unconfined" };
+
+	return mode < 4 ? names[mode] : "?";
+}
+
+/* A profile's mode once the namespace's apparmor.mode is applied. */
+static uint32_t effective_mode(uint32_t ns_mode, uint32_t mode)
+{
+	if (ns_mode == NSLSM_AA_NS_ENFORCE)
+		return NSLSM_AA_ENFORCE;
+	if (ns_mode == NSLSM_AA_NS_COMPLAIN)
+		return NSLSM_AA_COMPLAIN;
+	return mode;
+}
+
+struct count_ctx {
+	uint32_t ns_id;
+	uint32_t *per_profile;	/* NSLSM_AA_MAX_PROFILES */
+	const struct aa_pools *pl;
+	uint32_t unconfined;
+};
+
+static int count_task(pid_t pid, const struct nslsm_task_blob *b, void *arg)
+{
+	struct count_ctx *c = arg;
+	uint32_t label;
+
+	(void)pid;
+	if (!(b->flags & NSLSM_TASK_ENROLLED) || b->depth >= NSLSM_MAX_DEPTH ||
+	    b->level[b->depth].ns_id != c->ns_id)
+		return 0;
+	label = b->level[b->depth].label[NSLSM_MOD_APPARMOR];
+	if (!label) {
+		c->unconfined++;
+		return 0;
+	}
+	if (label & NSLSM_AA_LABEL_STACK) {
+		const struct nslsm_aa_label *l = &c->pl->labels[(label & ~NSLSM_AA_LABEL_STACK) %
+								 NSLSM_AA_MAX_LABELS];
+
+		for (uint32_t k = 0; k < l->n && k < NSLSM_AA_MAX_STACK; k++)
+			if (l->profile[k] < NSLSM_AA_MAX_PROFILES)
+				c->per_profile[l->profile[k]]++;
+	} else if (label < NSLSM_AA_MAX_PROFILES) {
+		c->per_profile[label]++;
+	}
+	return 0;
+}
+
+static int status_cmd(int argc, char **argv)
+{
+	static uint32_t per_profile[NSLSM_AA_MAX_PROFILES];
+	struct count_ctx cc = { .per_profile = per_profile };
+	bool json = false;
+	const char *name = NULL;
+	struct nslsm_state st;
+	struct aa_pools pl;
+	uint32_t n = 0, n_enforce = 0, n_complain = 0;
+	int id;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			json = true;
+		else if (argv[i][0] == '-' || name)
+			return usage_error("apparmor", "status: unexpected argument '%s'", argv[i]);
+		else
+			name = argv[i];
+	}
+	if (!name)
+		return usage_error("apparmor", "status takes NS");
+	if (open_ns(&st, name, &id) || aa_pools_open(&pl)) {
+		state_close(&st);
+		return fail();
+	}
+	cc.ns_id = id;
+	cc.pl = &pl;
+	if (tasks_scan(&st, count_task, &cc)) {
+		aa_pools_close(&pl);
+		state_close(&st);
+		return fail();
+	}
+	for (uint32_t i = 1; i < NSLSM_AA_MAX_PROFILES; i++) {
+		const struct nslsm_aa_profile *p = &pl.profiles[i];
+		uint32_t mode;
+
+		if (!(p->flags & NSLSM_AA_P_IN_USE) || p->ns_id != (uint32_t)id)
+			continue;
+		n++;
+		mode = effective_mode(st.ns[id].aa_mode, p->mode);
+		n_enforce += mode == NSLSM_AA_ENFORCE;
+		n_complain += mode == NSLSM_AA_COMPLAIN;
+	}
+	if (json) {
+		bool first = true;
+
+		printf("{\"namespace\":\"%s\",\"profiles\":[", name);
+		for (uint32_t i = 1; i < NSLSM_AA_MAX_PROFILES; i++) {
+			const struct nslsm_aa_profile *p = &pl.profiles[i];
+
+			if (!(p->flags & NSLSM_AA_P_IN_USE) || p->ns_id != (uint32_t)id)
+				continue;
+			printf("%s{\"name\":\"", first ? "" : ",");
+			for (const char *c = p->name; *c && c < p->name + NSLSM_AA_NAME_MAX; c++)
+				printf(*c == '"' || *c == '\\' ? "\\%c" : "%c", *c);
+			printf("\",\"mode\":\"%s\",\"attach\":%s,\"processes\":%u,\"generation\":%u}",
+			       mode_name(effective_mode(st.ns[id].aa_mode, p->mode)), p->flags & NSLSM_AA_P_ATTACH ? "true" : "false",
+			       per_profile[i], p->generation);
+			first = false;
+		}
+		printf("],\"enforce\":%u,\"complain\":%u,\"unconfined_processes\":%u,"
+		       "\"mode\":\"%s\"}\n",
+		       n_enforce, n_complain, cc.unconfined,
+		       st.ns[id].aa_mode == NSLSM_AA_NS_ENFORCE    ? "enforce"
+		       : st.ns[id].aa_mode == NSLSM_AA_NS_COMPLAIN ? "complain"
+								    : "profile");
+	} else {
+		printf("namespace %s: %u profiles are loaded.\n", name, n);
+		for (int want = NSLSM_AA_ENFORCE; want <= NSLSM_AA_COMPLAIN; want++) {
+			printf("%u profiles are in %s mode.\n",
+			       want == NSLSM_AA_ENFORCE ? n_enforce : n_complain, mode_name(want));
+			for (uint32_t i = 1; i < NSLSM_AA_MAX_PROFILES; i++) {
+				const struct nslsm_aa_profile *p = &pl.profiles[i];
+
+				if ((p->flags & NSLSM_AA_P_IN_USE) && p->ns_id == (uint32_t)id &&
+				    effective_mode(st.ns[id].aa_mode, p->mode) == (uint32_t)want)
+					printf("   %.*s (%u processes)\n", NSLSM_AA_NAME_MAX, p->name,
+					       per_profile[i]);
+			}
+		}
+		printf("%u processes are unconfined in %s.\n", cc.unconfined, name);
+		if (st.ns[id].aa_mode != NSLSM_AA_NS_PROFILE)
+			printf("(apparmor.mode=%s overrides every profile's mode)\n",
+			       st.ns[id].aa_mode == NSLSM_AA_NS_ENFORCE ? "enforce" : "complain");
+	}
+	aa_pools_close(&pl);
+	state_close(&st);
+	return EXIT_OK;
+}
+
+/* OPERATION or mask -> requested permissions. */
+static int parse_request(const char *op, uint32_t *mask)
+{
+	static const struct { const char *name; uint32_t mask; } ops[] = {
+		{ "read", AA_MAY_READ }, { "write", AA_MAY_WRITE }, { "append", AA_MAY_APPEND },
+		{ "exec", AA_MAY_EXEC }, { "mmap", AA_EXEC_MMAP }, { "lock", AA_MAY_LOCK },
+		{ "link", AA_MAY_LINK }, { "create", AA_MAY_CREATE }, { "unlink", AA_MAY_DELETE },
+		{ "delete", AA_MAY_DELETE }, { "chmod", AA_MAY_CHMOD }, { "chown", AA_MAY_CHOWN },
+		{ "truncate", AA_MAY_WRITE | AA_MAY_SETATTR },
+	};
+
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (!strcmp(op, ops[i].name)) {
+			*mask = ops[i].mask;
+			return 0;
+		}
+	return aa_perm_mask_parse(op, mask);
+}
+
+static int print_decision(uint32_t request, const struct nslsm_aa_perms *p, bool json)
+{
+	uint32_t denied = request & ~p->allow;
+	char req[40], den[40], allow[40];
+
+	aa_perm_mask_str(request, req, sizeof(req));
+	aa_perm_mask_str(denied, den, sizeof(den));
+	aa_perm_mask_str(p->allow, allow, sizeof(allow));
+	if (json)
+		printf("{\"decision\":\"%s\",\"requested_mask\":\"%s\",\"denied_mask\":\"%s\","
+		       "\"allowed\":\"%s\",\"audit\":%s,\"quiet\":%s}\n",
+		       denied ? "denied" : "allowed", req, den, allow,
+		       request & p->audit ? "true" : "false",
+		       denied & p->quiet ? "true" : "false");
+	else if (denied)
+		printf("denied requested_mask=\"%s\" denied_mask=\"%s\"%s\n", req, den,
+		       denied & p->quiet ? " (quiet)" : "");
+	else
+		printf("allowed requested_mask=\"%s\"%s\n", req, request & p->audit ? " (audit)" : "");
+	return denied ? 3 : EXIT_OK;
+}
+
+static int check_cmd(int argc, char **argv)
+{
+	const char *file = NULL, *features_opt = NULL, *args[4];
+	bool json = false, other = false;
+	int n = 0;
+	uint32_t request;
+	struct nslsm_aa_perms perms;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			json = true;
+		else if (!strcmp(argv[i], "--other"))
+			other = true;
+		else if (!strcmp(argv[i], "--file") && i + 1 < argc)
+			file = argv[++i];
+		else if (!strcmp(argv[i], "--features") && i + 1 < argc)
+			features_opt = argv[++i];
+		else if (argv[i][0] == '-' && argv[i][1])
+			return usage_error("apparmor", "check: unknown option '%s'", argv[i]);
+		else if (n < 4)
+			args[n++] = argv[i];
+		else
+			return usage_error("apparmor", "check: too many arguments");
+	}
+	if (n != (file ? 3 : 4))
+		return usage_error("apparmor", "check takes %s", file ? "--file FILE PROFILE OP PATH"
+								     : "NS PROFILE OP PATH");
+	if (parse_request(args[n - 2], &request))
+		return usage_error("apparmor", "check: %s", nslsm_error());
+	if (args[n - 1][0] != '/')
+		return usage_error("apparmor", "check: PATH '%s' must be absolute", args[n - 1]);
+	if (file) {
+		char features[PATH_MAX];
+		struct aa_policy pol = { 0 };
+		const struct aa_profile *p = NULL;
+		int rc;
+
+		if (features_file(features_opt, features, sizeof(features)) ||
+		    policy_from_file(file, features, &pol))
+			return fail();
+		for (size_t i = 0; i < pol.n; i++)
+			if (!strcmp(pol.profiles[i].name, args[0]))
+				p = &pol.profiles[i];
+		if (!p) {
+			aa_policy_free(&pol);
+			nslsm_fail("%s has no profile '%s'", file, args[0]);
+			return fail();
+		}
+		perms = aa_profile_file_perms(p, args[2], !other);
+		rc = print_decision(request, &perms, json);
+		aa_policy_free(&pol);
+		return rc;
+	} else {
+		struct nslsm_state st;
+		struct aa_pools pl;
+		uint32_t pid;
+		int id;
+
+		if (open_ns(&st, args[0], &id) || aa_pools_open(&pl)) {
+			state_close(&st);
+			return fail();
+		}
+		pid = aa_store_find(&pl, id, args[1]);
+		if (!pid) {
+			aa_pools_close(&pl);
+			state_close(&st);
+			nslsm_fail("namespace '%s' has no AppArmor profile '%s'", args[0], args[1]);
+			return fail();
+		}
+		perms = aa_store_file_perms(&pl, pid, args[3], !other);
+		aa_pools_close(&pl);
+		state_close(&st);
+		return print_decision(request, &perms, json);
+	}
+}
+
+int cmd_apparmor(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage_error("apparmor", "missing subcommand");
+	if (!strcmp(argv[1], "load"))
+		return change_cmd("load", AA_LOAD, argc - 1, argv + 1);
+	if (!strcmp(argv[1], "replace"))
+		return change_cmd("replace", AA_REPLACE, argc - 1, argv + 1);
+	if (!strcmp(argv[1], "remove"))
+		return change_cmd("remove", AA_REMOVE, argc - 1, argv + 1);
+	if (!strcmp(argv[1], "status"))
+		return status_cmd(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "check"))
+		return check_cmd(argc - 1, argv + 1);
+	return usage_error("apparmor", "unknown subcommand '%s'", argv[1]);
+}

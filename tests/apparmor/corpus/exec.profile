@@ -1,0 +1,19 @@
+# exec modes: ix, px/Px -> named, cx/Cx children, ux/Ux, pix and cix
+# fallbacks, and what the new profile then allows
+abi <abi/3.0>,
+profile aad_exec {
+  /tmp/aad/r/** r,
+  /tmp/aad/bin/true ix,
+  /tmp/aad/bin/named px -> aad_target,
+  /tmp/aad/bin/safe Px -> aad_target,
+  /tmp/aad/bin/child cx -> kid,
+  /tmp/aad/bin/unconf ux,
+  /tmp/aad/bin/pfall pix -> aad_missing,
+  /tmp/aad/bin/cfall cix -> nokid,
+  profile kid {
+    /tmp/aad/w/** rw,
+  }
+}
+profile aad_target {
+  /tmp/aad/alt/* r,
+}

@@ -1,0 +1,26 @@
+#!/bin/sh
+# The file tree every differential run starts from: /tmp/aad, recreated
+# from scratch before each run so both runs see exactly the same objects.
+# $1: the aa_ops binary (copied as the exec targets).
+set -e
+ops=$1
+rm -rf /tmp/aad
+mkdir -p /tmp/aad/r/sub/deep /tmp/aad/w/d1 /tmp/aad/w/emptydir /tmp/aad/own \
+	/tmp/aad/bin /tmp/aad/lib /tmp/aad/deny /tmp/aad/alt /tmp/aad/home/user/docs \
+	/tmp/aad/home/other /tmp/aad/link /tmp/aad/mv/from /tmp/aad/mv/to /tmp/aad/net
+for f in r/f1 r/f2 r/.hidden r/sub/f3 r/sub/deep/f4 w/f1 w/f2 w/d1/f own/mine own/theirs \
+	deny/secret deny/public alt/a.txt alt/b.txt alt/c.log alt/ab alt/aX alt/abc \
+	home/user/.bashrc home/user/docs/x home/other/y link/target link/plain mv/from/f \
+	mv/from/g; do
+	echo "data $f" > /tmp/aad/$f
+done
+chown 1000:1000 /tmp/aad/own/theirs /tmp/aad/home/other/y
+for b in true child named other unconf pfall cfall safe; do
+	cp "$ops" /tmp/aad/bin/$b
+done
+cp "$ops" /tmp/aad/lib/x.so
+chmod 755 /tmp/aad/bin/* /tmp/aad/lib/x.so
+# extra setup of the operations under test (FILE.setup of prepare)
+if [ -n "${FIXTURE_EXTRA:-}" ] && [ -s "$FIXTURE_EXTRA" ]; then
+	sh "$FIXTURE_EXTRA"
+fi

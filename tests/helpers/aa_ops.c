@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * aa_ops: run file, exec and network operations and report each result,
+ * for the AppArmor differential tests (the same operations under the
+ * kernel's AppArmor and under nslsm must give the same results).
+ *
+ *   aa_ops -f FILE|-      run the operations of FILE (- = stdin), one per
+ *                         line, and print "N RESULT" per operation (N = line)
+ *   aa_ops OP ARG...      run one operation; exit status = its errno (0 ok)
+ *
+ * Built static: a confined task needs no shared library to start.
+ * Operations:
+ *   open PATH r|w|rw|a|wc|wt|ac   read, write, both, append, O_CREAT, O_TRUNC
+ *   exec PATH [OP ARG...]          fork+exec PATH (a copy of aa_ops) which runs
+ *                                  OP: "ok/RESULT" when the exec succeeded
+ *   mmap PATH                      PROT_EXEC mapping of an open file
+ *   lock PATH | wlock PATH         flock shared / exclusive
+ *   unlink|mkdir|rmdir|truncate|chmod|mkfifo PATH
+ *   chown PATH UID
+ *   rename|link|symlink A B        (symlink: B points to A)
+ *   socket FAMILY TYPE             inet|inet6|unix|netlink|packet, stream|dgram|raw
+ *   write_to PATH                  open for writing, write a byte
+ * RESULT is "ok" or the errno name (EACCES, EPERM, ENOENT, ...).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const char *errname(int e)
+{
+	static char buf[16];
+	static const struct { int e; const char *n; } names[] = {
+		{ 0, "ok" }, { EACCES, "EACCES" }, { EPERM, "EPERM" }, { ENOENT, "ENOENT" },
+		{ EEXIST, "EEXIST" }, { EISDIR, "EISDIR" }, { ENOTDIR, "ENOTDIR" },
+		{ EROFS, "EROFS" }, { EINVAL, "EINVAL" }, { ENOTEMPTY, "ENOTEMPTY" },
+		{ EAFNOSUPPORT, "EAFNOSUPPORT" }, { EPROTONOSUPPORT, "EPROTONOSUPPORT" },
+		{ ENOEXEC, "ENOEXEC" }, { EXDEV, "EXDEV" }, { ETXTBSY, "ETXTBSY" },
+		{ ESOCKTNOSUPPORT, "ESOCKTNOSUPPORT" }, { EBADF, "EBADF" },
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].e == e)
+			return names[i].n;
+	snprintf(buf, sizeof(buf), "E%d", e);
+	return buf;
+}
+
+static int do_open(const char *path, const char *mode)
+{
+	int flags, fd;
+
+	if (!strcmp(mode, "r"))
+		flags = O_RDONLY;
+	else if (!strcmp(mode, "w"))
+		flags = O_WRONLY;
+	else if (!strcmp(mode, "rw"))
+		flags = O_RDWR;
+	else if (!strcmp(mode, "a"))
+		flags = O_WRONLY | O_APPEND;
+	else if (!strcmp(mode, "wc"))
+		flags = O_WRONLY | O_CREAT;
+	else if (!strcmp(mode, "wt"))
+		flags = O_WRONLY | O_TRUNC;
+	else if (!strcmp(mode, "ac"))
+		flags = O_WRONLY | O_APPEND | O_CREAT;
+	else
+		return EINVAL;
+	fd = open(path, flags | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+static int family(const char *s)
+{
+	if (!strcmp(s, "inet"))
+		return AF_INET;
+	if (!strcmp(s, "inet6"))
+		return AF_INET6;
+	if (!strcmp(s, "unix"))
+		return AF_UNIX;
+	if (!strcmp(s, "netlink"))
+		return AF_NETLINK;
+	if (!strcmp(s, "packet"))
+		return AF_PACKET;
+	return atoi(s);
+}
+
+static int socktype(const char *s)
+{
+	if (!strcmp(s, "stream"))
+		return SOCK_STREAM;
+	if (!strcmp(s, "dgram"))
+		return SOCK_DGRAM;
+	if (!strcmp(s, "raw"))
+		return SOCK_RAW;
+	if (!strcmp(s, "seqpacket"))
+		return SOCK_SEQPACKET;
+	return atoi(s);
+}
+
+/* Run one operation; returns its errno (0 ok), -1 for a bad operation. */
+static int run_op(int argc, char **argv, char *out, size_t outlen)
+{
+	const char *op = argv[0];
+	int fd, rc = 0;
+
+	if (out)
+		out[0] = 0;
+#define NEED(n)                                                                \
+	do {                                                                   \
+		if (argc < (n))                                                \
+			return -1;                                             \
+	} while (0)
+	if (!strcmp(op, "open")) {
+		NEED(3);
+		return do_open(argv[1], argv[2]);
+	}
+	if (!strcmp(op, "write_to")) {
+		NEED(2);
+		fd = open(argv[1], O_WRONLY | O_CLOEXEC);
+		if (fd < 0)
+			return errno;
+		rc = write(fd, "x", 1) == 1 ? 0 : errno;
+		close(fd);
+		return rc;
+	}
+	if (!strcmp(op, "mmap")) {
+		void *m;
+
+		NEED(2);
+		fd = open(argv[1], O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return errno;
+		m = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+		rc = m == MAP_FAILED ? errno : 0;
+		if (m != MAP_FAILED)
+			munmap(m, 4096);
+		close(fd);
+		return rc;
+	}
+	if (!strcmp(op, "lock") || !strcmp(op, "wlock")) {
+		bool excl = op[0] == 'w';
+
+		NEED(2);
+		fd = open(argv[1], (excl ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+		if (fd < 0)
+			return errno;
+		rc = flock(fd, excl ? LOCK_EX : LOCK_SH) ? errno : 0;
+		close(fd);
+		return rc;
+	}
+	if (!strcmp(op, "unlink")) {
+		NEED(2);
+		return unlink(argv[1]) ? errno : 0;
+	}
+	if (!strcmp(op, "mkdir")) {
+		NEED(2);
+		return mkdir(argv[1], 0755) ? errno : 0;
+	}
+	if (!strcmp(op, "rmdir")) {
+		NEED(2);
+		return rmdir(argv[1]) ? errno : 0;
+	}
+	if (!strcmp(op, "mkfifo")) {
+		NEED(2);
+		return mkfifo(argv[1], 0644) ? errno : 0;
+	}
+	if (!strcmp(op, "truncate")) {
+		NEED(2);
+		return truncate(argv[1], 0) ? errno : 0;
+	}
+	if (!strcmp(op, "chmod")) {
+		NEED(2);
+		return chmod(argv[1], 0640) ? errno : 0;
+	}
+	if (!strcmp(op, "chown")) {
+		NEED(3);
+		return chown(argv[1], atoi(argv[2]), -1) ? errno : 0;
+	}
+	if (!strcmp(op, "rename")) {
+		NEED(3);
+		return rename(argv[1], argv[2]) ? errno : 0;
+	}
+	if (!strcmp(op, "link")) {
+		NEED(3);
+		return link(argv[1], argv[2]) ? errno : 0;
+	}
+	if (!strcmp(op, "symlink")) {
+		NEED(3);
+		return symlink(argv[1], argv[2]) ? errno : 0;
+	}
+	if (!strcmp(op, "socket")) {
+		NEED(3);
+		fd = socket(family(argv[1]), socktype(argv[2]), 0);
+		if (fd < 0)
+			return errno;
+		close(fd);
+		return 0;
+	}
+	if (!strcmp(op, "exec")) {
+		int pipefd[2], status, child_err = 0;
+		pid_t pid;
+		ssize_t n;
+
+		NEED(2);
+		if (pipe2(pipefd, O_CLOEXEC) < 0)
+			return errno;
+		pid = fork();
+		if (pid < 0)
+			return errno;
+		if (!pid) {
+			int e;
+
+			close(pipefd[0]);
+			execv(argv[1], argv + 1);
+			e = errno;
+			(void)!write(pipefd[1], &e, sizeof(e));
+			_exit(127);
+		}
+		close(pipefd[1]);
+		n = read(pipefd[0], &child_err, sizeof(child_err));
+		close(pipefd[0]);
+		waitpid(pid, &status, 0);
+		if (n == sizeof(child_err))
+			return child_err;
+		/* exec'd: the nested operation's result is the exit status */
+		if (out) {
+			if (WIFSIGNALED(status))
+				snprintf(out, outlen, "ok/SIG%d", WTERMSIG(status));
+			else if (WEXITSTATUS(status) == 255)
+				snprintf(out, outlen, "ok/badop");
+			else
+				snprintf(out, outlen, "ok/%s", errname(WEXITSTATUS(status)));
+		}
+		return 0;
+	}
+	return -1;
+#undef NEED
+}
+
+int main(int argc, char **argv)
+{
+	char line[4096], extra[64];
+	FILE *f;
+	int n = 0;
+
+	/* exec'd as a target: run the nested operation, if any */
+	if (argc >= 2 && strcmp(argv[1], "-f") && strchr(argv[1], '/') == NULL) {
+		int rc = run_op(argc - 1, argv + 1, NULL, 0);
+
+		return rc < 0 ? 255 : rc;
+	}
+	if (argc < 2)
+		return 0;	/* a bare exec target */
+	if (argc != 3 || strcmp(argv[1], "-f")) {
+		fprintf(stderr, "usage: aa_ops -f FILE|- | aa_ops OP ARG...\n");
+		return 2;
+	}
+	/* "-": standard input (a pipe: a confined task needs no file rule) */
+	f = strcmp(argv[2], "-") ? fopen(argv[2], "r") : stdin;
+	if (!f) {
+		perror(argv[2]);
+		return 2;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *args[17], *save = NULL, *tok;
+		int na = 0, rc;
+
+		n++;
+		line[strcspn(line, "\n")] = 0;
+		if (!line[0] || line[0] == '#')
+			continue;
+		for (tok = strtok_r(line, " \t", &save); tok && na < 16; tok = strtok_r(NULL, " \t", &save))
+			args[na++] = tok;
+		args[na] = NULL;
+		rc = run_op(na, args, extra, sizeof(extra));
+		if (rc < 0)
+			printf("%d badop\n", n);
+		else if (!rc && extra[0])
+			printf("%d %s\n", n, extra);
+		else
+			printf("%d %s\n", n, errname(rc));
+		fflush(stdout);
+	}
+	if (f != stdin)
+		fclose(f);
+	return 0;
+}
