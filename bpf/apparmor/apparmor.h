@@ -51,6 +51,7 @@ enum aa_kind {
 	AA_KIND_CAP = 1,
 	AA_KIND_NET = 2,
 	AA_KIND_LINK = 3,	/* the link pair: name then target (buffer 1) */
+	AA_KIND_SIGNAL = 4,	/* family: AppArmor's signal number, type: peer name length */
 };
 
 static __always_inline int aa_effective_mode(const struct nslsm_aa_profile *p, __u32 ns_mode)
@@ -146,9 +147,13 @@ static __always_inline __u32 aa_walk_name(struct dfa_walk *w, const struct nslsm
 	return aa_walk_len(w, d, state, buf, start, len);
 }
 
-/* Scratch bytes past the names (buffer 1): the network tuple, a NUL. */
+/* Scratch bytes past the names (buffer 1): the network tuple, a NUL, the
+ * signal number followed by the peer's label name. */
 #define AA_AUX_NET (AA_NAME_END + 16)
 #define AA_AUX_NUL (AA_NAME_END + 24)
+#define AA_AUX_SIG (AA_NAME_END + 63)
+#define AA_AUX_PEER (AA_NAME_END + 64)
+#define AA_PEER_MAX 1024
 
 /*
  * Ask profile q->profile. Returns 0 or the error to return (after auditing).
@@ -194,6 +199,19 @@ __noinline int aa_query_profile(struct aa_query *q)
 		state = aa_walk_len(&w, &p->policy, p->net_start, b, AA_AUX_NET, 4);
 		aa_state_perms(&p->policy, state, 0, &perms);
 		return aa_audit(q, p, &perms, NULL);
+	}
+
+	if (q->kind == AA_KIND_SIGNAL) {
+		/* the signal rules: class, signal, then the peer's label name */
+		char *b = sc->buf[1];
+
+		if (!p->sig_start)
+			return 0;
+		b[AA_AUX_SIG] = q->family;
+		state = aa_walk_len(&w, &p->policy, p->sig_start, b, AA_AUX_SIG,
+				    (q->type & (AA_PEER_MAX - 1)) + 1);
+		aa_state_perms(&p->policy, state, 0, &perms);
+		return aa_audit(q, p, &perms, b + AA_AUX_PEER);
 	}
 
 	/* file rules */

@@ -89,9 +89,9 @@ static __always_inline int hook_task_kill(struct task_struct *p, struct kernel_s
 	struct subject s = { .task = bpf_get_current_task_btf() };
 
 	s.blob = task_blob(s.task);
-	if (!blob_enrolled(s.blob) || !task_protected(p))
-		return 0;
-	return self_deny(&s, NSLSM_HOOK_task_kill, sig, p, NULL);
+	if (blob_enrolled(s.blob) && task_protected(p))
+		return self_deny(&s, NSLSM_HOOK_task_kill, sig, p, NULL);
+	return aa_task_kill(p, sig);
 }
 
 #endif /* NSLSM_BPF_CORE_PTRACE_H */

@@ -162,6 +162,8 @@ struct nslsm_aa_profile {
 	__u32 perm_off;		/* first entry in aa_perms (all three DFAs) */
 	__u32 perm_n;
 	__u32 ec_slot;		/* first of its 3 aa_ec slots */
+	__u32 sig_start;	/* policydb state for class signal, 0 = not mediated */
+	__u32 reserved2;
 	/* Full name: "name", "parent//child", ":ns:name" in an AppArmor ns. */
 	char name[NSLSM_AA_NAME_MAX];
 };
@@ -187,7 +189,7 @@ struct nslsm_aa_nsconf {
 	__u32 attach[NSLSM_AA_ATTACH_MAX];	/* profile ids */
 };
 
-_Static_assert(sizeof(struct nslsm_aa_profile) == 64 + 72 + 16 + NSLSM_AA_NAME_MAX,
+_Static_assert(sizeof(struct nslsm_aa_profile) == 64 + 72 + 24 + NSLSM_AA_NAME_MAX,
 	       "aa_profile");
 _Static_assert(sizeof(struct nslsm_aa_state) == 16, "aa_state");
 

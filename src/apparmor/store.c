@@ -355,6 +355,8 @@ static int lay_profile(struct aa_pools *pl, struct regions *r, const struct aa_p
 		}
 	}
 	p->net_start = aa_profile_net_start(src);
+	p->sig_start = src->policy.dfa ? aa_dfa_next(src->policy.dfa, src->policy.start,
+						     AA_CLASS_SIGNAL) : 0;
 	rc = 0;
 out:
 	for (int i = 0; i < 3; i++) {

@@ -20,10 +20,13 @@
  *   rename|link|symlink A B        (symlink: B points to A)
  *   socket FAMILY TYPE             inet|inet6|unix|netlink|packet, stream|dgram|raw
  *   write_to PATH                  open for writing, write a byte
+ *   kill1 SIG                      kill(1, SIG): only 0, cont, winch (harmless)
+ *   killchild SIG                  signal a child of its own (same label)
  * RESULT is "ok" or the errno name (EACCES, EPERM, ENOENT, ...).
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,6 +82,22 @@ static int do_open(const char *path, const char *mode)
 		return errno;
 	close(fd);
 	return 0;
+}
+
+static int signum(const char *s)
+{
+	static const struct { const char *n; int s; } sigs[] = {
+		{ "0", 0 }, { "hup", SIGHUP }, { "int", SIGINT }, { "usr1", SIGUSR1 },
+		{ "usr2", SIGUSR2 }, { "term", SIGTERM }, { "kill", SIGKILL }, { "cont", SIGCONT },
+		{ "winch", SIGWINCH },
+	};
+
+	if (!strcmp(s, "rtmin"))
+		return SIGRTMIN;	/* not a constant in glibc */
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (!strcmp(s, sigs[i].n))
+			return sigs[i].s;
+	return -1;
 }
 
 static int family(const char *s)
@@ -207,6 +226,38 @@ static int run_op(int argc, char **argv, char *out, size_t outlen)
 			return errno;
 		close(fd);
 		return 0;
+	}
+	if (!strcmp(op, "kill1")) {
+		int sig;
+
+		NEED(2);
+		sig = signum(argv[1]);
+		/* never anything init would die of */
+		if (sig != 0 && sig != SIGCONT && sig != SIGWINCH)
+			return -1;
+		return kill(1, sig) ? errno : 0;
+	}
+	if (!strcmp(op, "killchild")) {
+		int sig, status;
+		pid_t pid;
+
+		NEED(2);
+		sig = signum(argv[1]);
+		if (sig < 0)
+			return -1;
+		pid = fork();
+		if (pid < 0)
+			return errno;
+		if (!pid) {
+			alarm(2);	/* ends it if the signal is refused */
+			pause();
+			_exit(0);
+		}
+		rc = kill(pid, sig) ? errno : 0;
+		if (!rc && (sig == 0 || sig == SIGCONT || sig == SIGWINCH))
+			kill(pid, SIGALRM);
+		waitpid(pid, &status, 0);
+		return rc;
 	}
 	if (!strcmp(op, "exec")) {
 		int pipefd[2], status, child_err = 0;
