@@ -213,7 +213,12 @@ int cmd_modules(int argc, char **argv)
 		const struct nslsm_module *m = module_by_id(i);
 
 		printf("  %-10s %s%s\n", m->name, m->summary, m->labelled ? "" : " (no labels)");
-		printf("    %s.mode=enforce|complain\n", m->name);
+		if (i == NSLSM_MOD_APPARMOR)
+			printf("    apparmor.mode=enforce|complain|profile (profile: each profile's "
+			       "own flags)\n    labels: a loaded profile, or a stack 'A//&B' "
+			       "(run --apparmor, ns create --parent-label apparmor=...)\n");
+		else
+			printf("    %s.mode=enforce|complain\n", m->name);
 		for (const struct module_key *k = m->keys; k->name; k++)
 			printf("    %s.%s: %s\n", m->name, k->name, k->help);
 	}

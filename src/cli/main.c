@@ -59,6 +59,8 @@ static const struct command commands[] = {
 	  "set       change settings, all or none of them:\n"
 	  "            modules=LIST                 enabled modules\n"
 	  "            MODULE.mode=enforce|complain complain: audit, never deny\n"
+	  "                                         (apparmor: also 'profile', each\n"
+	  "                                         profile's own mode, the default)\n"
 	  "            MODULE.KEY=VALUE             a module setting, e.g.\n"
 	  "                                         yama.ptrace_scope=2\n"
 	  "            audit.delegate_contid=0|1    its admins may give container ids\n"
