@@ -57,7 +57,7 @@ test_cli_run_reports_missing_command() {
 }
 
 test_cli_help_for_every_command() {
-	for c in load unload status modules ns run attr audit; do
+	for c in load unload status modules ns run attr audit apparmor contid; do
 		out=$(nslsm "$c" --help)
 		expect_contains "Usage: nslsm $c" "$out"
 	done
