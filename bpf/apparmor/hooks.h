@@ -62,6 +62,28 @@ static __always_inline bool aa_subject(struct subject *s)
 	return false;
 }
 
+/* Ask every profile of `label` (one, or a stack); the first denial is
+ * returned, every profile audits its own verdict. */
+static __always_inline int aa_query_label(struct aa_query *q, __u32 label, __u32 request)
+{
+	int rc = 0;
+
+#pragma unroll
+	for (__u32 k = 0; k < NSLSM_AA_MAX_STACK; k++) {
+		__u32 id = aa_label_component(label, k);
+		int v;
+
+		if (!id)
+			break;
+		q->profile = id;
+		q->request = request;
+		v = aa_query_profile(q);
+		if (v && !rc)
+			rc = v;
+	}
+	return rc;
+}
+
 struct aa_levels_ctx {
 	struct aa_query *q;
 	struct nslsm_task_blob *blob;
@@ -91,19 +113,7 @@ static long aa_level_cb(__u32 level, void *vctx)
 		return 0;
 	q->policy_ns = ns->id;
 	q->ns_mode = ns->aa_mode;
-#pragma unroll
-	for (__u32 k = 0; k < NSLSM_AA_MAX_STACK; k++) {
-		__u32 id = aa_label_component(label, k);
-		int r;
-
-		if (!id)
-			break;
-		q->profile = id;
-		q->request = c->request;
-		r = aa_query_profile(q);
-		if (r && !rc)
-			rc = r;
-	}
+	rc = aa_query_label(q, label, c->request);
 	if (rc) {
 		c->rc = rc;
 		return 1;
@@ -566,19 +576,7 @@ static long aa_sig_cb(__u32 level, void *vctx)
 	r->q.deny_err = -EACCES;
 	r->q.family = r->signal;
 	r->q.type = len;
-#pragma unroll
-	for (__u32 k = 0; k < NSLSM_AA_MAX_STACK; k++) {
-		__u32 id = aa_label_component(label, k);
-		int v;
-
-		if (!id)
-			break;
-		r->q.profile = id;
-		r->q.request = r->request;
-		v = aa_query_profile(&r->q);
-		if (v && !rc)
-			rc = v;
-	}
+	rc = aa_query_label(&r->q, label, r->request);
 	if (rc) {
 		r->rc = rc;
 		return 1;
