@@ -39,8 +39,15 @@ struct aa_query {
 	__u32 kind;		/* enum aa_kind */
 	__u32 family;		/* net */
 	__u32 type;
-	__u32 noaudit;		/* capability: CAP_OPT_NOAUDIT */
-	__u32 target_start;	/* link: target name start in buffer 1 */
+	/* (unions: the struct is on the stack of the deepest call chains) */
+	union {
+		__u32 noaudit;		/* capability: CAP_OPT_NOAUDIT */
+		__u32 tracee_side;	/* ptrace: the check is the tracee's */
+	};
+	union {
+		__u32 target_start;	/* link: target name start in buffer 1 */
+		__u32 peer;		/* signal, ptrace: the peer's label here */
+	};
 	/* out */
 	__u32 allow;
 	__u32 xindex;
@@ -52,7 +59,10 @@ enum aa_kind {
 	AA_KIND_NET = 2,
 	AA_KIND_LINK = 3,	/* the link pair: name then target (buffer 1) */
 	AA_KIND_SIGNAL = 4,	/* family: AppArmor's signal number, type: peer name length */
+	AA_KIND_PTRACE = 5,	/* type: peer name length */
 };
+
+#define AA_CAP_SYS_PTRACE 19
 
 static __always_inline int aa_effective_mode(const struct nslsm_aa_profile *p, __u32 ns_mode)
 {
@@ -103,7 +113,7 @@ __noinline int aa_audit(struct aa_query *q, const struct nslsm_aa_profile *p,
 	report = denied;
 	if (!(p->flags & NSLSM_AA_P_AUDIT_ALL))
 		report &= ~perms->quiet;
-	if (q->noaudit && mode != NSLSM_AA_COMPLAIN)
+	if (q->kind == AA_KIND_CAP && q->noaudit && mode != NSLSM_AA_COMPLAIN)
 		report = 0;
 	if (report) {
 		ev.action = mode == NSLSM_AA_COMPLAIN ? NSLSM_AUDIT_COMPLAIN : NSLSM_AUDIT_DENIED;
@@ -210,6 +220,31 @@ __noinline int aa_query_profile(struct aa_query *q)
 		b[AA_AUX_SIG] = q->family;
 		state = aa_walk_len(&w, &p->policy, p->sig_start, b, AA_AUX_SIG,
 				    (q->type & (AA_PEER_MAX - 1)) + 1);
+		aa_state_perms(&p->policy, state, 0, &perms);
+		return aa_audit(q, p, &perms, b + AA_AUX_PEER);
+	}
+
+	if (q->kind == AA_KIND_PTRACE) {
+		char *b = sc->buf[1];
+
+		if (!(p->flags & NSLSM_AA_P_PTRACE)) {
+			/* no ptrace rules: only the tracer is checked, the old
+			 * way: its own label may be traced, anything else
+			 * needs CAP_SYS_PTRACE */
+			__u64 bit = 1ull << AA_CAP_SYS_PTRACE;
+
+			if (q->tracee_side || q->peer == q->profile)
+				return 0;
+			if (p->caps_allow & bit)
+				perms.allow = ~0u;
+			perms.audit = (p->caps_audit & bit) ? ~0u : 0;
+			perms.quiet = (p->caps_quiet & bit) ? ~0u : 0;
+			q->deny_err = -EPERM;
+			return aa_audit(q, p, &perms, b + AA_AUX_PEER);
+		}
+		q->deny_err = -EACCES;
+		state = aa_walk_len(&w, &p->policy, p->ptrace_start, b, AA_AUX_PEER,
+				    q->type & (AA_PEER_MAX - 1));
 		aa_state_perms(&p->policy, state, 0, &perms);
 		return aa_audit(q, p, &perms, b + AA_AUX_PEER);
 	}

@@ -478,13 +478,17 @@ static __always_inline int aa_sock(__u16 hook, __u32 request, struct socket *soc
 		      BPF_CORE_READ(sock, type));
 }
 
-/* ---- signals ---- */
+/* ---- signals and ptrace ---- */
 
-/* One side of a signal check: the checking task's labels per level, and
- * the peer's (per-CPU scratch: too big for the stack). */
+/* One side of a task-to-task check: the checking task's labels per level,
+ * and the peer's (per-CPU scratch: too big for the stack). */
 struct aa_sig_req {
+	__u32 kind;		/* AA_KIND_SIGNAL, AA_KIND_PTRACE */
+	__u32 hook;
+	__u32 tracee_side;	/* ptrace: the checker is the tracee */
 	__u32 signal;		/* AppArmor's number */
-	__u32 request;		/* AA_MAY_WRITE: send; AA_MAY_READ: receive */
+	__u32 request;		/* signal: AA_MAY_WRITE send, AA_MAY_READ receive;
+				 * ptrace: AppArmor's trace/read bits */
 	__u32 n_checker;
 	__u32 n_peer;
 	__u32 checker_ns[NSLSM_MAX_DEPTH];
@@ -568,14 +572,19 @@ static long aa_sig_cb(__u32 level, void *vctx)
 	/* the peer's label at this level, if it lives in the same namespace */
 	if (l < r->n_peer && r->peer_ns[l] == r->checker_ns[l])
 		peer = r->peer_label[l];
+	/* the tracee's profiles judge only confined tracers */
+	if (r->tracee_side && !peer)
+		return 0;
 	len = aa_label_name_g(peer);
 	r->q.policy_ns = ns->id;
 	r->q.ns_mode = ns->aa_mode;
-	r->q.kind = AA_KIND_SIGNAL;
-	r->q.hook = NSLSM_HOOK_task_kill;
+	r->q.kind = r->kind;
+	r->q.hook = r->hook;
 	r->q.deny_err = -EACCES;
 	r->q.family = r->signal;
 	r->q.type = len;
+	r->q.peer = peer;
+	r->q.tracee_side = r->tracee_side;
 	rc = aa_query_label(&r->q, label, r->request);
 	if (rc) {
 		r->rc = rc;
@@ -633,6 +642,9 @@ static __always_inline int aa_task_kill(struct task_struct *target, int sig)
 	r = bpf_map_lookup_elem(&aa_sig_scratch, &zero);
 	if (!r)
 		return 0;
+	r->kind = AA_KIND_SIGNAL;
+	r->hook = NSLSM_HOOK_task_kill;
+	r->tracee_side = 0;
 	r->signal = aa_map_signal(sig);
 	r->request = AA_MAY_WRITE;
 	aa_sig_fill(&r->n_checker, r->checker_ns, r->checker_label, sb);
@@ -643,6 +655,45 @@ static __always_inline int aa_task_kill(struct task_struct *target, int sig)
 	r->request = AA_MAY_READ;
 	aa_sig_fill(&r->n_checker, r->checker_ns, r->checker_label, tb);
 	aa_sig_fill(&r->n_peer, r->peer_ns, r->peer_label, sb);
+	return aa_signal_side(r);
+}
+
+/*
+ * ptrace, as AppArmor checks it: the tracer's profiles must allow tracing
+ * (or reading) the tracee's label, then the tracee's profiles must allow
+ * being traced (read) by the tracer's, AppArmor's request shifted by two
+ * bits. A profile without ptrace rules checks only as a tracer: its own
+ * label passes, any other needs CAP_SYS_PTRACE in the profile.
+ */
+#define AA_PTRACE_PERM_SHIFT 2
+
+static __always_inline int aa_ptrace(__u16 hook, struct task_struct *tracer,
+				     struct task_struct *tracee, __u32 request)
+{
+	struct nslsm_task_blob *rb = task_blob(tracer), *eb = task_blob(tracee);
+	struct aa_sig_req *r;
+	__u32 zero = 0;
+	int rc;
+
+	if (!blob_enrolled(rb) && !blob_enrolled(eb))
+		return 0;
+	r = bpf_map_lookup_elem(&aa_sig_scratch, &zero);
+	if (!r)
+		return 0;
+	r->kind = AA_KIND_PTRACE;
+	r->hook = hook;
+	r->signal = 0;
+	r->tracee_side = 0;
+	r->request = request;
+	aa_sig_fill(&r->n_checker, r->checker_ns, r->checker_label, rb);
+	aa_sig_fill(&r->n_peer, r->peer_ns, r->peer_label, eb);
+	rc = aa_signal_side(r);
+	if (rc)
+		return rc;
+	r->tracee_side = 1;
+	r->request = request << AA_PTRACE_PERM_SHIFT;
+	aa_sig_fill(&r->n_checker, r->checker_ns, r->checker_label, eb);
+	aa_sig_fill(&r->n_peer, r->peer_ns, r->peer_label, rb);
 	return aa_signal_side(r);
 }
 

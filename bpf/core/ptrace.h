@@ -39,6 +39,8 @@ static __always_inline int yama_chain_verdict(const struct subject *s, struct au
 	return 0;
 }
 
+#define AA_PTRACE_MODE_READ 0x01
+
 static __always_inline bool task_protected(struct task_struct *t)
 {
 	struct nslsm_task_blob *b = task_blob(t);
@@ -56,12 +58,17 @@ static __always_inline int hook_ptrace_access_check(struct task_struct *child, u
 	struct audit_event ev = { .hook = NSLSM_HOOK_ptrace_access_check, .request = mode,
 				  .target = child };
 	struct subject s;
+	int rc;
 
 	if (!subject_get(&s))
 		return 0;
 	if (blob_enrolled(s.blob) && task_protected(child))
 		return self_deny(&s, NSLSM_HOOK_ptrace_access_check, mode, child, NULL);
-	return yama_chain_verdict(&s, &ev, child, mode, false);
+	rc = yama_chain_verdict(&s, &ev, child, mode, false);
+	if (rc)
+		return rc;
+	return aa_ptrace(NSLSM_HOOK_ptrace_access_check, s.task, child,
+			 (mode & AA_PTRACE_MODE_READ) ? AA_MAY_READ : AA_MAY_WRITE);
 }
 
 /* PTRACE_TRACEME: the subject is the tracee, checked in its own chain. */
@@ -69,10 +76,14 @@ static __always_inline int hook_ptrace_traceme(struct task_struct *parent)
 {
 	struct audit_event ev = { .hook = NSLSM_HOOK_ptrace_traceme, .target = parent };
 	struct subject s;
+	int rc = 0;
 
-	if (!subject_get(&s))
-		return 0;
-	return yama_chain_verdict(&s, &ev, parent, 0, true);
+	/* an unenrolled tracee may still be asked for by a confined parent */
+	if (subject_get(&s))
+		rc = yama_chain_verdict(&s, &ev, parent, 0, true);
+	if (rc)
+		return rc;
+	return aa_ptrace(NSLSM_HOOK_ptrace_traceme, parent, s.task, AA_MAY_WRITE);
 }
 
 /*

@@ -82,6 +82,7 @@ enum nslsm_aa_pflag {
 	NSLSM_AA_P_AUDIT_ALL = 1u << 2,	/* flags=(audit) */
 	NSLSM_AA_P_ATTACH = 1u << 3,	/* has an attachment (xmatch) */
 	NSLSM_AA_P_MEDIATE_DELETED = 1u << 4,
+	NSLSM_AA_P_PTRACE = 1u << 5,	/* has ptrace rules (mediates ptrace) */
 };
 
 /* Sizes of the shared pools. */
@@ -163,7 +164,8 @@ struct nslsm_aa_profile {
 	__u32 perm_n;
 	__u32 ec_slot;		/* first of its 3 aa_ec slots */
 	__u32 sig_start;	/* policydb state for class signal, 0 = not mediated */
-	__u32 reserved2;
+	__u32 ptrace_start;	/* policydb state of ptrace rules (label class,
+				 * then class ptrace), before the peer's name */
 	/* Full name: "name", "parent//child", ":ns:name" in an AppArmor ns. */
 	char name[NSLSM_AA_NAME_MAX];
 };

@@ -225,3 +225,27 @@ int aa_perm_mask_parse(const char *s, uint32_t *mask)
 	}
 	return 0;
 }
+
+/* AppArmor's names of ptrace permissions: the tracer's trace and read, the
+ * tracee's tracedby and readby (the same bits shifted by two). */
+void aa_ptrace_mask_str(uint32_t mask, char *buf, size_t len)
+{
+	static const struct { uint32_t bit; const char *name; } names[] = {
+		{ AA_MAY_WRITE, "trace" }, { AA_MAY_READ, "read" },
+		{ AA_MAY_WRITE << 2, "tracedby" }, { AA_MAY_READ << 2, "readby" },
+	};
+	size_t o = 0;
+
+	if (len)
+		buf[0] = 0;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		int n;
+
+		if (!(mask & names[i].bit))
+			continue;
+		n = snprintf(buf + o, len - o, "%s%s", o ? " " : "", names[i].name);
+		if (n < 0 || (size_t)n >= len - o)
+			return;
+		o += n;
+	}
+}

@@ -112,6 +112,7 @@ bool aa_profile_attaches(const struct aa_profile *p, const char *path, uint32_t 
 
 /* "r", "w", "rwa"... the kernel's audit spelling of a file mask. */
 void aa_perm_mask_str(uint32_t mask, char *buf, size_t len);
+void aa_ptrace_mask_str(uint32_t mask, char *buf, size_t len);
 /* Parse a mask as `check` takes it: "r", "rw", "x", "m", "k", "l", "c"... */
 int aa_perm_mask_parse(const char *s, uint32_t *mask);
 

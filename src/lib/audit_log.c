@@ -192,6 +192,13 @@ static bool is_net_hook(unsigned int hook)
 	return hook == NSLSM_HOOK_socket_connect || hook == NSLSM_HOOK_socket_bind;
 }
 
+/* Hooks whose object is another task (AppArmor names it the peer). */
+static bool is_task_hook(unsigned int hook)
+{
+	return hook == NSLSM_HOOK_task_kill || hook == NSLSM_HOOK_ptrace_access_check ||
+	       hook == NSLSM_HOOK_ptrace_traceme;
+}
+
 /* Fields that depend on the hook. */
 static void hook_fields(struct out *o, const struct nslsm_log_entry *e)
 {
@@ -263,6 +270,18 @@ static void apparmor_fields(struct out *o, const struct nslsm_log_entry *e)
 		f_u64(o, "family", r->ouid >> 16);
 		f_u64(o, "sock_type", r->ouid & 0xffff);
 		return;
+	case NSLSM_HOOK_ptrace_access_check:
+	case NSLSM_HOOK_ptrace_traceme:
+		aa_ptrace_mask_str(r->request, mask, sizeof(mask));
+		f_str(o, "requested_mask", mask, sizeof(mask));
+		if (r->action != NSLSM_AUDIT_ALLOWED) {
+			aa_ptrace_mask_str(r->detail, mask, sizeof(mask));
+			f_str(o, "denied_mask", mask, sizeof(mask));
+		}
+		return;
+	case NSLSM_HOOK_task_kill:
+		f_str(o, "requested_mask", r->request & 0x4 ? "receive" : "send", 8);
+		return;
 	}
 	aa_perm_mask_str(r->request, mask, sizeof(mask));
 	f_str(o, "requested_mask", mask, sizeof(mask));
@@ -302,7 +321,8 @@ static void entry_fields(struct out *o, const struct nslsm_log_entry *e)
 	else
 		hook_fields(o, e);
 	if (r->name[0] && !is_net_hook(r->hook))
-		f_str(o, "name", r->name, sizeof(r->name));
+		f_str(o, r->source == NSLSM_MOD_APPARMOR && is_task_hook(r->hook) ? "peer" : "name",
+		      r->name, sizeof(r->name));
 	f_u64(o, "pid", r->pid);
 	f_u64(o, "tid", r->tid);
 	f_u64(o, "uid", r->uid);

@@ -22,6 +22,13 @@
  *   write_to PATH                  open for writing, write a byte
  *   kill1 SIG                      kill(1, SIG): only 0, cont, winch (harmless)
  *   killchild SIG                  signal a child of its own (same label)
+ *   ptrace read|trace TARGET       a ptrace access check, nothing attached:
+ *                                  read = kcmp(2), trace = process_vm_readv(2)
+ *                                  of TARGET: init (pid 1), child (a child of
+ *                                  its own) or PATH (a child that exec'd PATH,
+ *                                  a copy of aa_ops, to sleep)
+ *   traceme                        a child asks for PTRACE_TRACEME
+ *   sleep                          wait up to 2 s for a signal
  * RESULT is "ok" or the errno name (EACCES, EPERM, ENOENT, ...).
  */
 #include <errno.h>
@@ -33,6 +40,9 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/mman.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -47,7 +57,7 @@ static const char *errname(int e)
 		{ EROFS, "EROFS" }, { EINVAL, "EINVAL" }, { ENOTEMPTY, "ENOTEMPTY" },
 		{ EAFNOSUPPORT, "EAFNOSUPPORT" }, { EPROTONOSUPPORT, "EPROTONOSUPPORT" },
 		{ ENOEXEC, "ENOEXEC" }, { EXDEV, "EXDEV" }, { ETXTBSY, "ETXTBSY" },
-		{ ESOCKTNOSUPPORT, "ESOCKTNOSUPPORT" }, { EBADF, "EBADF" },
+		{ ESOCKTNOSUPPORT, "ESOCKTNOSUPPORT" }, { EBADF, "EBADF" }, { ESRCH, "ESRCH" },
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -55,6 +65,52 @@ static const char *errname(int e)
 			return names[i].n;
 	snprintf(buf, sizeof(buf), "E%d", e);
 	return buf;
+}
+
+/* A task to check ptrace against: a child that sleeps, or that exec'd
+ * `path` (a copy of aa_ops) to sleep; returns its pid once it is there. */
+static pid_t sleeper(const char *path)
+{
+	int pipefd[2];
+	char c;
+	pid_t pid;
+
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		close(pipefd[0]);
+		if (path) {
+			execl(path, path, "sleep", (char *)NULL);
+			_exit(127);
+		}
+		(void)!write(pipefd[1], "x", 1);
+		alarm(2);
+		pause();
+		_exit(0);
+	}
+	close(pipefd[1]);
+	/* a byte: forked; end of file: the exec closed the pipe */
+	(void)!read(pipefd[0], &c, 1);
+	close(pipefd[0]);
+	return pid;
+}
+
+/* The kernel's ptrace access check on `pid`, with nothing attached:
+ * kcmp(2) asks for read, process_vm_readv(2) for trace (attach). */
+static int ptrace_check(pid_t pid, bool trace)
+{
+	char local;
+	struct iovec l = { &local, 1 }, r = { NULL, 1 };
+
+	if (!trace)
+		return syscall(SYS_kcmp, getpid(), pid, 1 /* KCMP_VM */, 0, 0) < 0 ? errno : 0;
+	/* allowed: the read of address 0 faults */
+	if (process_vm_readv(pid, &l, 1, &r, 1, 0) < 0)
+		return errno == EFAULT ? 0 : errno;
+	return 0;
 }
 
 static int do_open(const char *path, const char *mode)
@@ -258,6 +314,41 @@ static int run_op(int argc, char **argv, char *out, size_t outlen)
 			kill(pid, SIGALRM);
 		waitpid(pid, &status, 0);
 		return rc;
+	}
+	if (!strcmp(op, "ptrace")) {
+		bool trace;
+		pid_t pid;
+		int status;
+
+		NEED(3);
+		trace = !strcmp(argv[1], "trace");
+		if (!trace && strcmp(argv[1], "read"))
+			return -1;
+		if (!strcmp(argv[2], "init"))
+			return ptrace_check(1, trace);
+		pid = sleeper(!strcmp(argv[2], "child") ? NULL : argv[2]);
+		if (pid < 0)
+			return errno;
+		rc = ptrace_check(pid, trace);
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		return rc;
+	}
+	if (!strcmp(op, "traceme")) {
+		int status;
+		pid_t pid = fork();
+
+		if (pid < 0)
+			return errno;
+		if (!pid)
+			_exit(ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0 ? errno : 0);
+		waitpid(pid, &status, 0);
+		return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	}
+	if (!strcmp(op, "sleep")) {
+		alarm(2);
+		pause();
+		return 0;
 	}
 	if (!strcmp(op, "exec")) {
 		int pipefd[2], status, child_err = 0;

@@ -243,6 +243,25 @@ test_apparmor_capabilities_follow_the_profile() {
 	expect_contains 'capname="fowner"' "$rec"
 }
 
+# ptrace rules: the tracer's and the tracee's profiles both decide, and the
+# record names the peer the way AppArmor does.
+test_apparmor_ptrace_rules_check_both_sides() {
+	aa_box box "$AACORPUS/ptrace.profile"
+	expect_result ok box aad_ptrace ptrace read init
+	expect_result EPERM box aad_ptrace ptrace trace init
+	rec=$(nslsm audit | grep 'operation="ptrace"' | tail -n 1)
+	expect_contains 'apparmor="DENIED"' "$rec"
+	expect_contains 'requested_mask="trace"' "$rec"
+	expect_contains 'peer="unconfined"' "$rec"
+	# the child profile lets aad_ptrace read it but not trace it
+	expect_result ok box aad_ptrace ptrace read /tmp/aad/bin/child
+	expect_result EPERM box aad_ptrace ptrace trace /tmp/aad/bin/child
+	rec=$(nslsm audit | grep 'operation="ptrace"' | tail -n 1)
+	expect_contains 'profile="aad_ptrace//kid"' "$rec"
+	expect_contains 'denied_mask="tracedby"' "$rec"
+	expect_contains 'peer="aad_ptrace"' "$rec"
+}
+
 # The seed's slide 18: a system with dnsmasq and nscd confined by their
 # profiles, a container with its own policy (its own dnsmasq and nscd
 # profiles) and a container nested in it with its own again; each level's
