@@ -40,7 +40,7 @@ UNIT_LIB  := $(filter-out src/lib/loader.c,$(LIB_SRCS))
 UNIT_OBJS := $(patsubst %.c,$(BUILD)/asan/%.o,$(UNIT_LIB) $(UNIT_SRCS))
 
 .PHONY: all check unit vm clean format bench-audit fuzz
-all: $(BUILD)/nslsm $(BUILD)/nslsmd $(BUILD)/unit_tests $(BUILD)/fuzz_inputs $(HELPERS)
+all: $(BUILD)/nslsm $(BUILD)/nslsmd $(BUILD)/nslsm-aa-exec $(BUILD)/unit_tests $(BUILD)/fuzz_inputs $(HELPERS)
 
 $(BUILD)/vmlinux.h:
 	$(call msg,GEN,$@)
@@ -86,9 +86,14 @@ $(BUILD)/tests/%: tests/helpers/%.c $(HDRS)
 	$(Q)$(CC) $(CFLAGS) -o $@ $< -lpthread
 
 # Static: a task confined by an AppArmor profile needs no library to start.
-$(BUILD)/tests/aa_ops: tests/helpers/aa_ops.c
+$(BUILD)/tests/aa_ops: tests/helpers/aa_ops.c include/nslsm/prctl.h
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -static -o $@ $<
+
+# Static too: copied into container images, run inside them.
+$(BUILD)/nslsm-aa-exec: src/helper/nslsm-aa-exec.c include/nslsm/prctl.h
+	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -static -o $@ $<
 
 # libFuzzer over the parsers of outside input (tests/fuzz), ASan/UBSan.

@@ -25,6 +25,7 @@
 #include "yama/yama.h"
 #include "apparmor/apparmor.h"
 #include "apparmor/hooks.h"
+#include "apparmor/change.h"
 
 #include "core/task.h"
 #include "core/ptrace.h"

@@ -60,6 +60,11 @@ enum aa_kind {
 	AA_KIND_LINK = 3,	/* the link pair: name then target (buffer 1) */
 	AA_KIND_SIGNAL = 4,	/* family: AppArmor's signal number, type: peer name length */
 	AA_KIND_PTRACE = 5,	/* type: peer name length */
+	AA_KIND_CHANGE = 6,	/* change_profile: the target's name in buffer 1
+				 * at start, type bytes long */
+	AA_KIND_ONEXEC = 7,	/* exec with change_onexec: the executable's
+				 * name, then NUL and the target's name (buffer 1
+				 * at AA_AUX_PEER, type bytes); family: fsuid 0 */
 };
 
 #define AA_CAP_SYS_PTRACE 19
@@ -247,6 +252,33 @@ __noinline int aa_query_profile(struct aa_query *q)
 				    q->type & (AA_PEER_MAX - 1));
 		aa_state_perms(&p->policy, state, 0, &perms);
 		return aa_audit(q, p, &perms, b + AA_AUX_PEER);
+	}
+
+	if (q->kind == AA_KIND_CHANGE) {
+		name = sc->buf[1] + (q->start & (AA_BUF_SIZE - 1));
+		if (!p->file.nstates)
+			return aa_audit(q, p, &perms, name);
+		state = aa_walk_len(&w, &p->file, p->file.start, sc->buf[1], q->start,
+				    q->type & (NSLSM_AA_NAME_MAX - 1));
+		aa_state_perms(&p->file, state, q->owner ? 0 : 1, &perms);
+		return aa_audit(q, p, &perms, name);
+	}
+
+	if (q->kind == AA_KIND_ONEXEC) {
+		if (q->name_err || !p->file.nstates)
+			return aa_audit(q, p, &perms, NULL);
+		name = sc->buf[q->which & 1] + (q->start & (NSLSM_AA_PATH_MAX - 1));
+		state = aa_walk_name(&w, &p->file, p->file.start, sc->buf[q->which & 1],
+				     q->start);
+		aa_state_perms(&p->file, state, q->owner ? 0 : 1, &perms);
+		if (!(perms.allow & AA_MAY_ONEXEC))
+			return aa_audit(q, p, &perms, name);
+		sc->buf[1][AA_AUX_NUL] = 0;
+		state = aa_walk_len(&w, &p->file, state, sc->buf[1], AA_AUX_NUL, 1);
+		state = aa_walk_len(&w, &p->file, state, sc->buf[1], AA_AUX_PEER,
+				    q->type & (AA_PEER_MAX - 1));
+		aa_state_perms(&p->file, state, q->family ? 0 : 1, &perms);
+		return aa_audit(q, p, &perms, name);
 	}
 
 	/* file rules */

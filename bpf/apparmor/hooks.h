@@ -982,6 +982,8 @@ struct {
 	__type(value, struct aa_exec_q);
 } aa_exec_scratch SEC(".maps");
 
+__noinline int aa_onexec_level(struct aa_exec_q *e, __u32 target);
+
 static __always_inline int hook_bprm_creds_for_exec(struct linux_binprm *bprm)
 {
 	struct aa_exec_q *ep;
@@ -1033,7 +1035,13 @@ static __always_inline int hook_bprm_creds_for_exec(struct linux_binprm *bprm)
 		ep->q.policy_ns = ns->id;
 		ep->q.ns_mode = ns->aa_mode;
 		if (level == own && b->aa_onexec) {
-			/* nslsm run --apparmor / attr set exec: as change_onexec */
+			/* nslsm run --apparmor, or change_onexec: the task's own
+			 * request is checked by the profiles it execs from */
+			if ((b->aa_flags & NSLSM_AA_TASK_ONEXEC_CHECK) && ep->label) {
+				r = aa_onexec_level(ep, b->aa_onexec);
+				if (r)
+					return r;
+			}
 			ep->pending = 1;
 			ep->new_label = b->aa_onexec;
 		} else if (!ep->label) {
@@ -1086,8 +1094,11 @@ static __always_inline int hook_bprm_committed_creds(struct linux_binprm *bprm)
 		}
 		b->level[own].label[NSLSM_MOD_APPARMOR] = b->aa_pending;
 	}
-	b->aa_flags &= ~NSLSM_AA_TASK_PENDING;
+	/* exec ends a hat and a change_onexec */
+	b->aa_flags &= ~(NSLSM_AA_TASK_PENDING | NSLSM_AA_TASK_ONEXEC_CHECK | NSLSM_AA_TASK_IN_HAT);
 	b->aa_onexec = 0;
+	b->aa_hat_prev = 0;
+	b->aa_hat_token = 0;
 	return 0;
 }
 

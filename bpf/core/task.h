@@ -61,6 +61,8 @@ static __always_inline int hook_task_prctl(int option, unsigned long arg2, unsig
 	struct subject s;
 	bool yama_on_chain = false;
 
+	if (option == NSLSM_PRCTL)
+		return aa_prctl(arg2, arg3, arg4, arg5);
 	if (option != PR_SET_PTRACER)
 		return 0;
 	if (subject_get(&s)) {

@@ -8,10 +8,14 @@
 #define NSLSM_BPF_KERNEL_FACTS_H
 
 #define EPERM 1
+#define ENOENT 2
+#define ECHILD 10
 #define ENOMEM 12
 #define EACCES 13
+#define EFAULT 14
 #define EINVAL 22
 #define ENAMETOOLONG 36
+#define EOPNOTSUPP 95
 
 #define BPF_FS_MAGIC 0xcafe4a11
 #define PTRACE_MODE_ATTACH 0x02

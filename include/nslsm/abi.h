@@ -73,7 +73,10 @@ struct nslsm_task_blob {
 	/* The label before the last exec changed it (NSLSM_AA_TASK_CHANGED):
 	 * the label the exec'd files were opened under. */
 	__u32 aa_prev;
-	__u32 reserved;
+	/* change_hat: the label to return to (NSLSM_AA_TASK_IN_HAT) and the
+	 * token that must be given to return */
+	__u32 aa_hat_prev;
+	__u64 aa_hat_token;
 	__u64 contid[NSLSM_MAX_CONTIDS];
 	struct nslsm_level level[NSLSM_MAX_DEPTH];
 };
@@ -81,6 +84,9 @@ struct nslsm_task_blob {
 enum nslsm_aa_task_flag {
 	NSLSM_AA_TASK_PENDING = 1u << 0,	/* aa_pending is valid */
 	NSLSM_AA_TASK_CHANGED = 1u << 1,	/* the last exec changed the label */
+	NSLSM_AA_TASK_ONEXEC_CHECK = 1u << 2,	/* aa_onexec was asked for by the task:
+						 * its profiles check it at exec */
+	NSLSM_AA_TASK_IN_HAT = 1u << 3,		/* aa_hat_prev, aa_hat_token are valid */
 };
 
 /* Yama settings of a namespace. */
@@ -222,7 +228,7 @@ struct nslsm_config {
 
 _Static_assert(sizeof(struct nslsm_level) == 4 + 4 * NSLSM_MAX_MODULES, "level");
 _Static_assert(sizeof(struct nslsm_task_blob) ==
-		       32 + 8 * NSLSM_MAX_CONTIDS + NSLSM_MAX_DEPTH * sizeof(struct nslsm_level),
+		       40 + 8 * NSLSM_MAX_CONTIDS + NSLSM_MAX_DEPTH * sizeof(struct nslsm_level),
 	       "blob");
 _Static_assert(sizeof(struct nslsm_ns) == NSLSM_NAME_MAX + 40 + 4 * NSLSM_MAX_MODULES, "ns");
 _Static_assert(sizeof(struct nslsm_ptracer) == 32, "ptracer");

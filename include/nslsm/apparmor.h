@@ -33,6 +33,7 @@
 #define AA_LINK_SUBSET		AA_MAY_LOCK	/* overlaid in a link pair */
 #define AA_MAY_ONEXEC		0x40000000
 #define AA_MAY_CHANGE_PROFILE	0x80000000
+#define AA_MAY_CHANGEHAT	0x80000000	/* audit only */
 
 /* Network permissions (policydb class "net"). */
 #define AA_MAY_SEND		AA_MAY_WRITE
@@ -83,6 +84,7 @@ enum nslsm_aa_pflag {
 	NSLSM_AA_P_ATTACH = 1u << 3,	/* has an attachment (xmatch) */
 	NSLSM_AA_P_MEDIATE_DELETED = 1u << 4,
 	NSLSM_AA_P_PTRACE = 1u << 5,	/* has ptrace rules (mediates ptrace) */
+	NSLSM_AA_P_CHILDREN = 1u << 6,	/* has child profiles or hats */
 };
 
 /* Sizes of the shared pools. */
@@ -166,9 +168,28 @@ struct nslsm_aa_profile {
 	__u32 sig_start;	/* policydb state for class signal, 0 = not mediated */
 	__u32 ptrace_start;	/* policydb state of ptrace rules (label class,
 				 * then class ptrace), before the peer's name */
+	__u32 reserved3;
+	__u64 name_hash;	/* nslsm_aa_name_hash(name): change_profile finds
+				 * profiles by name */
 	/* Full name: "name", "parent//child", ":ns:name" in an AppArmor ns. */
 	char name[NSLSM_AA_NAME_MAX];
 };
+
+/* FNV-1a, 64 bits, of a profile name; the BPF side computes the same over
+ * the name a task asks for, then compares the names in full. */
+#define NSLSM_AA_HASH_INIT 0xcbf29ce484222325ull
+#define NSLSM_AA_HASH_MUL 0x100000001b3ull
+
+static inline __u64 nslsm_aa_name_hash(const char *name)
+{
+	__u64 h = NSLSM_AA_HASH_INIT;
+
+	for (int i = 0; i < NSLSM_AA_NAME_MAX && name[i]; i++) {
+		h ^= (__u8)name[i];
+		h *= NSLSM_AA_HASH_MUL;
+	}
+	return h;
+}
 
 /* A label: a stack of profiles, every one of which must allow. */
 struct nslsm_aa_label {
@@ -191,7 +212,7 @@ struct nslsm_aa_nsconf {
 	__u32 attach[NSLSM_AA_ATTACH_MAX];	/* profile ids */
 };
 
-_Static_assert(sizeof(struct nslsm_aa_profile) == 64 + 72 + 24 + NSLSM_AA_NAME_MAX,
+_Static_assert(sizeof(struct nslsm_aa_profile) == 64 + 72 + 24 + 16 + NSLSM_AA_NAME_MAX,
 	       "aa_profile");
 _Static_assert(sizeof(struct nslsm_aa_state) == 16, "aa_state");
 

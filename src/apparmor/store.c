@@ -621,9 +621,33 @@ int aa_store_apply(struct aa_pools *pl, uint32_t ns_id, const char *ns_name, enu
 	}
 	nc.generation = pl->nsconf[ns_id].generation + 1;
 
+	/* names for change_profile/change_hat; parents know they have children */
+	for (int i = 0; i < n; i++) {
+		news[i].name_hash = nslsm_aa_name_hash(news[i].name);
+		for (int k = 0; k < n; k++)
+			if (news[k].parent == slots[i])
+				news[i].flags |= NSLSM_AA_P_CHILDREN;
+		/* children that stay loaded across a replacement */
+		for (uint32_t c = 1; c < NSLSM_AA_MAX_PROFILES; c++) {
+			const struct nslsm_aa_profile *q = &pl->profiles[c];
+
+			if ((q->flags & NSLSM_AA_P_IN_USE) && q->parent == slots[i])
+				news[i].flags |= NSLSM_AA_P_CHILDREN;
+		}
+	}
+
 	/* publish */
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
+		uint32_t parent = news[i].parent;
+		bool fresh = false;
+
 		pl->profiles[slots[i]] = news[i];
+		for (int k = 0; k < n; k++)
+			fresh |= slots[k] == parent;
+		/* a child loaded after its parent */
+		if (parent && !fresh)
+			pl->profiles[parent].flags |= NSLSM_AA_P_CHILDREN;
+	}
 	for (int k = 0; k < n_gone; k++) {
 		struct nslsm_aa_profile *p = &pl->profiles[gone[k]];
 

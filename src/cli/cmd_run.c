@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* nslsm run | attr */
+/* nslsm run | attr get | attr set */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include "cli.h"
+#include "nslsm/prctl.h"
 #include "daemon/client.h"
 #include "lib/error.h"
 #include "lib/module.h"
@@ -161,6 +162,70 @@ static void print_blob_json(pid_t pid, const struct nslsm_task_blob *b, const st
 	printf("]}\n");
 }
 
+/*
+ * nslsm attr set apparmor exec|changeprofile|changehat NAME [--test] [-- CMD...]
+ * Asks nslsm for this process (prctl, nslsm/prctl.h), then execs CMD.
+ */
+static int attr_set(int argc, char **argv)
+{
+	static const struct { const char *attr; unsigned long op; const char *what; } attrs[] = {
+		{ "exec", NSLSM_PRCTL_AA_CHANGE_ONEXEC, "change_onexec to" },
+		{ "changeprofile", NSLSM_PRCTL_AA_CHANGE_PROFILE, "change_profile to" },
+		{ "changehat", NSLSM_PRCTL_AA_CHANGE_HAT, "change_hat to" },
+	};
+	unsigned long op = 0, token = 0;
+	const char *what = NULL, *name;
+	bool test = false;
+	int i, rc;
+
+	if (argc < 5 || strcmp(argv[2], "apparmor"))
+		return usage_error("attr", "expected 'attr set apparmor exec|changeprofile|changehat "
+					   "NAME [--test] [-- CMD [ARG...]]'");
+	for (size_t k = 0; k < sizeof(attrs) / sizeof(attrs[0]); k++)
+		if (!strcmp(argv[3], attrs[k].attr)) {
+			op = attrs[k].op;
+			what = attrs[k].what;
+		}
+	if (!op)
+		return usage_error("attr", "unknown AppArmor attribute '%s': exec, changeprofile or "
+					   "changehat", argv[3]);
+	name = argv[4];
+	if (!*name || strlen(name) >= NSLSM_PRCTL_NAME_MAX)
+		return usage_error("attr", "bad profile or hat name '%s' (1 to %d bytes)", name,
+				   NSLSM_PRCTL_NAME_MAX - 1);
+	for (i = 5; i < argc; i++) {
+		if (!strcmp(argv[i], "--test")) {
+			test = true;
+		} else if (!strcmp(argv[i], "--")) {
+			i++;
+			break;
+		} else {
+			return usage_error("attr", "unexpected argument '%s' (the command goes after "
+						   "'--')", argv[i]);
+		}
+	}
+	if (!test && i >= argc)
+		return usage_error("attr", "give the command to run after '--', or --test");
+	/* a hat entered here is never left: any token will do */
+	if (op == NSLSM_PRCTL_AA_CHANGE_HAT)
+		token = (unsigned long)getpid() << 16 ^ 0x6e736c6d;
+	rc = nslsm_prctl_answer(prctl(NSLSM_PRCTL, op, (unsigned long)name, token,
+				      test ? NSLSM_PRCTL_TEST : 0));
+	if (rc) {
+		nslsm_fail("%s '%s' refused: %s", what, name, nslsm_aa_change_error(errno));
+		return fail();
+	}
+	if (test) {
+		printf("allowed: %s '%s'\n", what, name);
+		return EXIT_OK;
+	}
+	execvp(argv[i], argv + i);
+	rc = errno;
+	nslsm_fail("cannot execute '%s': %s", argv[i], strerror(rc));
+	fail();
+	return rc == ENOENT ? 127 : 126;
+}
+
 int cmd_attr(int argc, char **argv)
 {
 	struct nslsm_task_blob b = {};
@@ -169,8 +234,11 @@ int cmd_attr(int argc, char **argv)
 	pid_t pid = 0;
 	int found;
 
+	if (argc >= 2 && !strcmp(argv[1], "set"))
+		return attr_set(argc, argv);
 	if (argc < 2 || strcmp(argv[1], "get"))
-		return usage_error("attr", "expected 'attr get [PID] [--json]'");
+		return usage_error("attr", "expected 'attr get [PID] [--json]' or 'attr set apparmor "
+					   "...'");
 	for (int i = 2; i < argc; i++) {
 		uint64_t v;
 

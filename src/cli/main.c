@@ -80,11 +80,31 @@ static const struct command commands[] = {
 	  "                    and its children: 1 to 2^64-2\n"
 	  "  --MODULE LABEL    the task's label for a labelled module of NAME\n\n"
 	  "Exit status: CMD's, or 126/127 when CMD cannot be executed.\n" },
-	{ "attr", cmd_attr, "nslsm attr get [PID] [--json]",
-	  "Show every namespace level of a task (default: the process that ran nslsm,\n"
-	  "e.g. your shell) with its module labels, its audit container id and flags.\n"
-	  "Enrolled tasks cannot use bpf(), so this runs from the host.\n\n"
-	  "      --json      one JSON object\n" },
+	{ "attr", cmd_attr,
+	  "nslsm attr get [PID] [--json]\n"
+	  "nslsm attr set apparmor exec|changeprofile|changehat NAME [--test] [-- CMD [ARG...]]",
+	  "get    show every namespace level of a task (default: the process that ran\n"
+	  "       nslsm, e.g. your shell) with its module labels, its audit container\n"
+	  "       id and flags. Enrolled tasks cannot use bpf(), so this runs from the\n"
+	  "       host.\n"
+	  "         --json   one JSON object\n\n"
+	  "set    from inside an nslsm namespace with the apparmor module: change this\n"
+	  "       process's AppArmor profile, then execute CMD, as a write to\n"
+	  "       /proc/self/attr/apparmor/ would under the kernel's AppArmor:\n"
+	  "         exec NAME           change_onexec: CMD runs under profile NAME; the\n"
+	  "                             current profile must allow 'change_profile\n"
+	  "                             [CMD's path] -> NAME'\n"
+	  "         changeprofile NAME  change_profile now; CMD then runs under NAME's\n"
+	  "                             exec rules\n"
+	  "         changehat NAME      enter hat NAME of the current profile (^NAME)\n"
+	  "         --test              only ask whether the change is allowed\n"
+	  "       An unconfined process may enter any profile of its namespace. Only the\n"
+	  "       process's own level changes: its parents' profiles keep bounding it.\n"
+	  "       Programs make the same requests with include/nslsm/prctl.h\n"
+	  "       (change_hat with a token, and the return from a hat); the static\n"
+	  "       nslsm-aa-exec does what aa-exec does, inside a container image.\n"
+	  "       Exit status: CMD's; 1 when the change is refused (the reason is\n"
+	  "       printed); 126/127 when CMD cannot be executed.\n" },
 	{ "contid", cmd_contid, "nslsm contid set PID ID\nnslsm contid get PID [--json]",
 	  "Audit container ids. Every record of a task carries its container id and\n"
 	  "the ids of the containers it is nested in; children inherit them at fork\n"

@@ -192,6 +192,18 @@ static bool is_net_hook(unsigned int hook)
 	return hook == NSLSM_HOOK_socket_connect || hook == NSLSM_HOOK_socket_bind;
 }
 
+/* The operation: the hook's, or which AppArmor change a prctl asked for
+ * (its nslsm_prctl_op in ouid). */
+static const char *operation_name(const struct nslsm_audit_record *r)
+{
+	static const char *const change[] = { "prctl", "change_profile", "change_onexec",
+					      "change_hat" };
+
+	if (r->source == NSLSM_MOD_APPARMOR && r->hook == NSLSM_HOOK_task_prctl && r->ouid < 4)
+		return change[r->ouid];
+	return hook_operation(r->hook);
+}
+
 /* Hooks whose object is another task (AppArmor names it the peer). */
 static bool is_task_hook(unsigned int hook)
 {
@@ -282,6 +294,9 @@ static void apparmor_fields(struct out *o, const struct nslsm_log_entry *e)
 	case NSLSM_HOOK_task_kill:
 		f_str(o, "requested_mask", r->request & 0x4 ? "receive" : "send", 8);
 		return;
+	case NSLSM_HOOK_task_prctl:
+		f_str(o, "target", r->name, sizeof(r->name));
+		return;
 	}
 	aa_perm_mask_str(r->request, mask, sizeof(mask));
 	f_str(o, "requested_mask", mask, sizeof(mask));
@@ -313,7 +328,7 @@ static void entry_fields(struct out *o, const struct nslsm_log_entry *e)
 		      r->n_parent_contids < NSLSM_MAX_CONTIDS ? r->n_parent_contids
 							 : NSLSM_MAX_CONTIDS - 1);
 	f_str(o, "module", audit_source_name(r->source), 32);
-	f_str(o, "operation", hook_operation(r->hook), 32);
+	f_str(o, "operation", operation_name(r), 32);
 	f_str(o, "hook", hook ? hook : "unknown", 32);
 	f_str(o, "policy_ns", e->policy_ns, sizeof(e->policy_ns));
 	if (r->source == NSLSM_MOD_APPARMOR)

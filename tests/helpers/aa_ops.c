@@ -29,6 +29,14 @@
  *                                  a copy of aa_ops, to sleep)
  *   traceme                        a child asks for PTRACE_TRACEME
  *   sleep                          wait up to 2 s for a signal
+ *   changeprofile NAME             change_profile, now
+ *   changeonexec NAME              change_profile at the next exec
+ *   changehat HAT|- TOKEN          change_hat (-: return), TOKEN in hex
+ *                                  These ask nslsm (prctl, nslsm/prctl.h); a
+ *                                  task nslsm does not confine writes to
+ *                                  /proc/self/attr/apparmor/ as libapparmor
+ *                                  does, for the kernel's AppArmor (unless
+ *                                  AA_OPS_NSLSM_ONLY is set).
  * RESULT is "ok" or the errno name (EACCES, EPERM, ENOENT, ...).
  */
 #include <errno.h>
@@ -48,6 +56,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "nslsm/prctl.h"
+
 static const char *errname(int e)
 {
 	static char buf[16];
@@ -58,6 +68,7 @@ static const char *errname(int e)
 		{ EAFNOSUPPORT, "EAFNOSUPPORT" }, { EPROTONOSUPPORT, "EPROTONOSUPPORT" },
 		{ ENOEXEC, "ENOEXEC" }, { EXDEV, "EXDEV" }, { ETXTBSY, "ETXTBSY" },
 		{ ESOCKTNOSUPPORT, "ESOCKTNOSUPPORT" }, { EBADF, "EBADF" }, { ESRCH, "ESRCH" },
+		{ ECHILD, "ECHILD" }, { EOPNOTSUPP, "EOPNOTSUPP" }, { EFAULT, "EFAULT" },
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -111,6 +122,48 @@ static int ptrace_check(pid_t pid, bool trace)
 	if (process_vm_readv(pid, &l, 1, &r, 1, 0) < 0)
 		return errno == EFAULT ? 0 : errno;
 	return 0;
+}
+
+/* The kernel's AppArmor interface, as libapparmor uses it. */
+static int aa_procattr(const char *attr, const char *fmt, const char *a, unsigned long long t)
+{
+	char path[64], buf[300];
+	int fd, n, rc = 0;
+
+	snprintf(path, sizeof(path), "/proc/self/attr/apparmor/%s", attr);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return errno;
+	if (!strcmp(fmt, "changehat"))
+		n = snprintf(buf, sizeof(buf), "changehat %016llx^%s", t, a ? a : "");
+	else
+		n = snprintf(buf, sizeof(buf), "%s %s", fmt, a);
+	if (write(fd, buf, n) < 0)
+		rc = errno;
+	close(fd);
+	return rc;
+}
+
+/* Ask nslsm; a task nslsm does not confine gets EINVAL: ask the kernel. */
+static int aa_change(const char *op, const char *name, unsigned long long token)
+{
+	int rc;
+
+	if (!strcmp(op, "changeprofile"))
+		rc = nslsm_aa_change_profile(name);
+	else if (!strcmp(op, "changeonexec"))
+		rc = nslsm_aa_change_onexec(name);
+	else
+		rc = nslsm_aa_change_hat(name, token);
+	if (rc == 0)
+		return 0;
+	if (errno != EINVAL || getenv("AA_OPS_NSLSM_ONLY"))
+		return errno;
+	if (!strcmp(op, "changeprofile"))
+		return aa_procattr("current", "changeprofile", name, 0);
+	if (!strcmp(op, "changeonexec"))
+		return aa_procattr("exec", "exec", name, 0);
+	return aa_procattr("current", "changehat", name, token);
 }
 
 static int do_open(const char *path, const char *mode)
@@ -349,6 +402,15 @@ static int run_op(int argc, char **argv, char *out, size_t outlen)
 		alarm(2);
 		pause();
 		return 0;
+	}
+	if (!strcmp(op, "changeprofile") || !strcmp(op, "changeonexec")) {
+		NEED(2);
+		return aa_change(op, argv[1], 0);
+	}
+	if (!strcmp(op, "changehat")) {
+		NEED(3);
+		return aa_change(op, strcmp(argv[1], "-") ? argv[1] : NULL,
+				 strtoull(argv[2], NULL, 16));
 	}
 	if (!strcmp(op, "exec")) {
 		int pipefd[2], status, child_err = 0;

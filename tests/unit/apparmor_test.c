@@ -265,6 +265,35 @@ TEST(apparmor_labels_and_stacks)
 	aa_policy_free(&pol);
 }
 
+/* What change_profile and change_hat find in the maps: names by hash,
+ * parents that have children, ptrace mediation. */
+TEST(apparmor_names_children_and_ptrace_in_the_maps)
+{
+	struct aa_pools pl;
+	struct aa_policy pol;
+	const struct nslsm_aa_profile *b, *k, *o;
+
+	if (!load_basic(&pl, &pol))
+		return;
+	b = &pl.profiles[aa_store_find(&pl, 1, "unit_basic")];
+	k = &pl.profiles[aa_store_find(&pl, 1, "unit_basic//kid")];
+	o = &pl.profiles[aa_store_find(&pl, 1, "unit_other")];
+	EXPECT_EQ(b->name_hash, nslsm_aa_name_hash("unit_basic"));
+	EXPECT_EQ(k->name_hash, nslsm_aa_name_hash("unit_basic//kid"));
+	EXPECT(b->name_hash != o->name_hash);
+	EXPECT(b->flags & NSLSM_AA_P_CHILDREN);
+	EXPECT(!(k->flags & NSLSM_AA_P_CHILDREN));
+	EXPECT(!(o->flags & NSLSM_AA_P_CHILDREN));
+	/* apparmor_parser marks every profile as mediating ptrace */
+	EXPECT(b->flags & NSLSM_AA_P_PTRACE);
+	/* replacing the parent alone keeps its children's mark */
+	EXPECT_EQ(aa_store_apply(&pl, 1, "box", AA_REPLACE, &pol, NULL, 0), 0);
+	b = &pl.profiles[aa_store_find(&pl, 1, "unit_basic")];
+	EXPECT(b->flags & NSLSM_AA_P_CHILDREN);
+	aa_pools_close(&pl);
+	aa_policy_free(&pol);
+}
+
 /* Every truncation and a spread of corruptions: a clear error, never a
  * crash, never a half-result. */
 TEST(apparmor_malformed_policy_is_rejected_with_the_offset)

@@ -262,6 +262,48 @@ test_apparmor_ptrace_rules_check_both_sides() {
 	expect_contains 'peer="aad_ptrace"' "$rec"
 }
 
+# change_profile, change_onexec and change_hat asked from inside the
+# namespace: by a program (nslsm/prctl.h), by nslsm-aa-exec and by
+# 'nslsm attr set'; a wrong hat token kills the task.
+test_apparmor_change_profile_and_hat_from_inside() {
+	local out rc
+	aa_box box "$AACORPUS/change.profile"
+	out=$(printf '%s\n' "changeprofile aad_change_other" "changehat hat1 4d2" \
+		"open /tmp/aad/alt/a.txt r" "open /tmp/aad/r/f1 r" "changehat - 4d2" \
+		"open /tmp/aad/r/f1 r" "changeprofile aad_change_target" "open /tmp/aad/r/f1 r" |
+		AA_OPS_NSLSM_ONLY=1 "$NSLSM" run --ns box --apparmor aad_change -- "$AAOPS" -f - |
+		sed 's/^[0-9]* //' | tr '\n' ' ')
+	[ "$out" = "EACCES ok ok EACCES ok ok ok EACCES " ] || die "got: $out"
+	rec=$(nslsm audit | grep 'operation="change_profile"' | tail -n 1)
+	expect_contains 'name="aad_change_other"' "$rec"
+	expect_contains 'apparmor="DENIED"' "$rec"
+	# nslsm-aa-exec, confined: the rule's executable condition holds
+	"$NSLSM" run --ns box --apparmor aad_change -- "$ROOT/build/nslsm-aa-exec" \
+		-p aad_change_exec -- /tmp/aad/bin/named open /tmp/aad/alt/b.txt r ||
+		die "nslsm-aa-exec -p aad_change_exec failed"
+	out=$("$NSLSM" run --ns box --apparmor aad_change -- "$ROOT/build/nslsm-aa-exec" \
+		-p aad_change_other -- /tmp/aad/bin/true 2>&1) && die "change to aad_change_other ran"
+	expect_contains "does not allow it" "$out"
+	# nslsm attr set, unconfined: any profile of the namespace
+	"$NSLSM" run --ns box -- "$NSLSM" attr set apparmor exec aad_change_target \
+		-- /tmp/aad/bin/true open /tmp/aad/alt/a.txt r || die "attr set exec: a.txt refused"
+	rc=0
+	"$NSLSM" run --ns box -- "$NSLSM" attr set apparmor exec aad_change_target \
+		-- /tmp/aad/bin/true open /tmp/aad/r/f1 r || rc=$?
+	[ "$rc" = 13 ] || die "attr set exec: f1 gave $rc, not EACCES"
+	out=$("$NSLSM" run --ns box -- "$NSLSM" attr set apparmor changeprofile nosuch --test 2>&1) &&
+		die "a missing profile was accepted"
+	expect_contains "no such profile" "$out"
+	# the wrong token on the way out of a hat: killed
+	rc=0
+	printf '%s\n' "changehat hat1 4d2" "changehat - 999" "open /tmp/aad/r/f1 r" |
+		AA_OPS_NSLSM_ONLY=1 "$NSLSM" run --ns box --apparmor aad_change -- "$AAOPS" -f - \
+		>/dev/null || rc=$?
+	[ "$rc" = 137 ] || die "a wrong hat token: exit $rc, not killed"
+	rec=$(nslsm audit | grep 'operation="change_hat"' | tail -n 1)
+	expect_contains 'error=-13' "$rec"
+}
+
 # The seed's slide 18: a system with dnsmasq and nscd confined by their
 # profiles, a container with its own policy (its own dnsmasq and nscd
 # profiles) and a container nested in it with its own again; each level's
