@@ -159,6 +159,17 @@ static __always_inline int aa_read_name(char *buf, __u32 off, __u64 uname)
 	return n > 0 ? n - 1 : 0;
 }
 
+/* The namespace of an enrolled task's own level, if it has AppArmor. */
+static __always_inline struct nslsm_ns *aa_own_ns(const struct nslsm_task_blob *b)
+{
+	struct nslsm_ns *ns;
+
+	if (!blob_enrolled(b) || b->depth >= NSLSM_MAX_DEPTH)
+		return NULL;
+	ns = ns_get(b->level[b->depth & (NSLSM_MAX_DEPTH - 1)].ns_id);
+	return ns && (ns->modules & AA_MOD_BIT) ? ns : NULL;
+}
+
 __noinline int aa_change_profile_g(__u32 op, __u64 uname, __u32 flags)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
@@ -169,15 +180,11 @@ __noinline int aa_change_profile_g(__u32 op, __u64 uname, __u32 flags)
 	__u32 zero = 0, own, label, target, request;
 	int len, rc;
 
-	if (!blob_enrolled(b))
-		return 0;
-	own = b->depth;
-	if (own >= NSLSM_MAX_DEPTH)
-		return 0;
-	ns = ns_get(b->level[own].ns_id);
+	ns = aa_own_ns(b);
 	sc = bpf_map_lookup_elem(&aa_scratch, &zero);
-	if (!ns || !(ns->modules & AA_MOD_BIT) || !sc)
+	if (!ns || !sc)
 		return 0;
+	own = b->depth & (NSLSM_MAX_DEPTH - 1);
 	if (!uname)
 		return -EINVAL;
 	len = aa_read_name(sc->buf[1], AA_CHANGE_NAME - AA_NAME_END, uname);
@@ -231,15 +238,11 @@ __noinline int aa_change_hat_g(__u64 uname, __u64 token, __u32 flags)
 	int len = 0, rn = 0;
 	bool nnp;
 
-	if (!blob_enrolled(b))
-		return 0;
-	own = b->depth;
-	if (own >= NSLSM_MAX_DEPTH)
-		return 0;
-	ns = ns_get(b->level[own].ns_id);
+	ns = aa_own_ns(b);
 	sc = bpf_map_lookup_elem(&aa_scratch, &zero);
-	if (!ns || !(ns->modules & AA_MOD_BIT) || !sc)
+	if (!ns || !sc)
 		return 0;
+	own = b->depth & (NSLSM_MAX_DEPTH - 1);
 	policy_ns = ns->id;
 	label = b->level[own].label[NSLSM_MOD_APPARMOR];
 	sc->buf[1][AA_CHANGE_NAME] = 0;
