@@ -39,7 +39,7 @@ DAEMON_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(DAEMON_SRCS))
 UNIT_LIB  := $(filter-out src/lib/loader.c,$(LIB_SRCS))
 UNIT_OBJS := $(patsubst %.c,$(BUILD)/asan/%.o,$(UNIT_LIB) $(UNIT_SRCS))
 
-.PHONY: all check unit vm clean format bench-audit fuzz
+.PHONY: all check unit vm clean format bench bench-audit fuzz
 all: $(BUILD)/nslsm $(BUILD)/nslsmd $(BUILD)/nslsm-aa-exec $(BUILD)/unit_tests $(BUILD)/fuzz_inputs $(HELPERS)
 
 $(BUILD)/vmlinux.h:
@@ -115,6 +115,15 @@ vm: all
 
 check: all
 	tests/run
+
+# Static: run confined, copied to tmpfs in the guest.
+$(BUILD)/bench/workload: bench/workload.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -static -o $@ $<
+
+bench: all $(BUILD)/bench/workload
+	bench/run
 
 bench-audit: all
 	bench/run-audit

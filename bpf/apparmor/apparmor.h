@@ -18,6 +18,7 @@
 
 #include "apparmor/maps.h"
 #include "apparmor/match.h"
+#include "apparmor/cache.h"
 
 #define AA_MOD_BIT (1u << NSLSM_MOD_APPARMOR)
 #define AA_PATH_CONNECT_PATH 0x4
@@ -112,6 +113,7 @@ __noinline int aa_audit(struct aa_query *q, const struct nslsm_aa_profile *p,
 		ev.detail = 0;
 		ev.label = q->profile;
 		ev.ouid = q->ouid;
+		aa_cache_note_audit();
 		audit_emit(&s, &ev);
 		return 0;
 	}
@@ -126,6 +128,7 @@ __noinline int aa_audit(struct aa_query *q, const struct nslsm_aa_profile *p,
 		ev.detail = denied;
 		ev.label = q->profile;
 		ev.ouid = q->ouid;
+		aa_cache_note_audit();
 		audit_emit(&s, &ev);
 	}
 	if (mode == NSLSM_AA_COMPLAIN)

@@ -250,15 +250,32 @@ static __always_inline __u32 aa_map_file_to_perms(struct file *file)
 	return perms;
 }
 
+/* Opens go through the decision cache (apparmor/cache.h). */
 static __always_inline int aa_file_open(struct file *file)
 {
-	struct dentry *d;
+	struct aa_cache_scratch *cs = NULL;
+	struct aa_path_req r = { .hook = NSLSM_HOOK_file_open };
+	struct inode *inode;
+	struct subject s;
+	int rc;
 
 	if (BPF_CORE_READ(file, f_flags) & AA_FMODE_EXEC_FLAG)
 		return 0;	/* exec: decided in bprm_creds_for_exec */
-	d = BPF_CORE_READ(file, f_path.dentry);
-	return aa_path_check(NSLSM_HOOK_file_open, BPF_CORE_READ(file, f_path.mnt), d,
-			     aa_map_file_to_perms(file), false, false);
+	if (!aa_subject(&s))
+		return 0;
+	r.mnt = (__u64)BPF_CORE_READ(file, f_path.mnt);
+	r.dentry = (__u64)BPF_CORE_READ(file, f_path.dentry);
+	r.request = aa_map_file_to_perms(file);
+	inode = file->f_inode;
+	if (inode && aa_cacheable(inode, (struct dentry *)r.dentry)) {
+		cs = aa_cache_key_fill(s.blob, inode, r.mnt, r.dentry);
+		if (cs && aa_cache_hit(inode, cs, r.request))
+			return 0;
+	}
+	rc = aa_path_check_g(&r);
+	if (!rc && cs && inode)
+		aa_cache_store(inode, cs, r.request);
+	return rc;
 }
 
 /*

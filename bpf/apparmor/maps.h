@@ -98,6 +98,14 @@ struct {
  * field initialised to a constant would keep that constant after the loop,
  * and the verifier would hard-wire the branches that test it.
  */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, struct nslsm_aa_epoch);
+} aa_epoch SEC(".maps");
+
 static __always_inline __u32 aa_opaque_zero(void)
 {
 	__u32 k = 0;

@@ -214,7 +214,9 @@ struct nslsm_stats {
 	__u64 blob_alloc_fail;	/* forks refused: no storage for the child */
 	__u64 ptracer_full;	/* PR_SET_PTRACER refused: table full */
 	__u64 denials;		/* enforced denials */
-	__u64 reserved[3];
+	__u64 aa_cache_hits;	/* AppArmor opens answered by the decision cache */
+	__u64 aa_cache_misses;	/* ... that walked the policy (cacheable files only) */
+	__u64 reserved[1];
 };
 
 /* Load-time constants, one slot of the "config" array map. */
@@ -223,6 +225,12 @@ struct nslsm_config {
 	__u32 kernel_yama;	/* the kernel's own Yama is active */
 	/* stats.audit_lost already reported in the log (user space only). */
 	__u64 audit_lost_reported;
+	/* Kernel addresses (from /proc/kallsyms) of the seqlocks every rename
+	 * (rename_lock) and every change of the mount tree (mount_lock)
+	 * writes: the decision cache's entries die when either moves. 0: not
+	 * found, the cache stays off. */
+	__u64 rename_seq_addr;
+	__u64 mount_seq_addr;
 	__u64 reserved[2];
 };
 
@@ -238,6 +246,6 @@ _Static_assert(sizeof(struct nslsm_audit_record) ==
 	       "record");
 _Static_assert(sizeof(struct nslsm_stats) == 64, "stats");
 _Static_assert(sizeof(struct nslsm_audit_rule) == 32 + NSLSM_AUDIT_NAME_LEN, "rule");
-_Static_assert(sizeof(struct nslsm_config) == 32, "config");
+_Static_assert(sizeof(struct nslsm_config) == 48, "config");
 
 #endif /* NSLSM_ABI_H */

@@ -175,6 +175,13 @@ struct nslsm_aa_profile {
 	char name[NSLSM_AA_NAME_MAX];
 };
 
+/* The policy epoch, the one slot of aa_epoch: user space adds one at every
+ * change of AppArmor policy or of namespace settings, after the change is
+ * published; the decision cache forgets every verdict made before. */
+struct nslsm_aa_epoch {
+	__u64 policy;
+};
+
 /* FNV-1a, 64 bits, of a profile name; the BPF side computes the same over
  * the name a task asks for, then compares the names in full. */
 #define NSLSM_AA_HASH_INIT 0xcbf29ce484222325ull

@@ -44,13 +44,15 @@ static const struct pool_desc pools[] = {
 	{ "aa_ec", sizeof(struct aa_ec_table), NSLSM_AA_MAX_EC },
 	{ "aa_xtable", sizeof(struct nslsm_aa_xtarget), NSLSM_AA_XTABLE_POOL },
 	{ "aa_nsconf", sizeof(struct nslsm_aa_nsconf), NSLSM_MAX_NS },
+	{ "aa_epoch", sizeof(struct nslsm_aa_epoch), 1 },
 };
+#define N_POOLS (int)(sizeof(pools) / sizeof(pools[0]))
 
 static void **pool_ptr(struct aa_pools *pl, int i)
 {
 	void **p[] = { (void **)&pl->profiles, (void **)&pl->labels, (void **)&pl->states,
 		       (void **)&pl->trans, (void **)&pl->perms, (void **)&pl->ec,
-		       (void **)&pl->xtable, (void **)&pl->nsconf };
+		       (void **)&pl->xtable, (void **)&pl->nsconf, (void **)&pl->epoch };
 	return p[i];
 }
 
@@ -58,7 +60,7 @@ int aa_pools_open(struct aa_pools *pl)
 {
 	memset(pl, 0, sizeof(*pl));
 	pl->mapped = true;
-	for (int i = 0; i < 8; i++) {
+	for (int i = 0; i < N_POOLS; i++) {
 		char path[256];
 		size_t size = pools[i].elem * pools[i].n;
 		void *m;
@@ -82,10 +84,21 @@ int aa_pools_open(struct aa_pools *pl)
 	return 0;
 }
 
+int aa_policy_changed(void)
+{
+	struct aa_pools pl;
+
+	if (aa_pools_open(&pl))
+		return -1;
+	__atomic_fetch_add(&pl.epoch->policy, 1, __ATOMIC_SEQ_CST);
+	aa_pools_close(&pl);
+	return 0;
+}
+
 int aa_pools_alloc(struct aa_pools *pl)
 {
 	memset(pl, 0, sizeof(*pl));
-	for (int i = 0; i < 8; i++) {
+	for (int i = 0; i < N_POOLS; i++) {
 		void *m = calloc(pools[i].n, pools[i].elem);
 
 		if (!m) {
@@ -99,7 +112,7 @@ int aa_pools_alloc(struct aa_pools *pl)
 
 void aa_pools_close(struct aa_pools *pl)
 {
-	for (int i = 0; i < 8; i++) {
+	for (int i = 0; i < N_POOLS; i++) {
 		void **p = pool_ptr(pl, i);
 
 		if (!*p)
@@ -654,6 +667,8 @@ int aa_store_apply(struct aa_pools *pl, uint32_t ns_id, const char *ns_name, enu
 		p->flags = TOMBSTONE_FLAG;
 	}
 	pl->nsconf[ns_id] = nc;
+	/* published: cached verdicts of the old policy die */
+	__atomic_fetch_add(&pl->epoch->policy, 1, __ATOMIC_SEQ_CST);
 	rc = 0;
 	goto out;
 too_many:

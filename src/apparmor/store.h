@@ -27,9 +27,13 @@ struct aa_pools {
 	struct aa_ec_table *ec;
 	struct nslsm_aa_xtarget *xtable;
 	struct nslsm_aa_nsconf *nsconf;
+	struct nslsm_aa_epoch *epoch;
 	bool mapped;
 };
 
+/* A change of namespace settings: the decision cache forgets what it
+ * knew (AppArmor policy changes do this themselves). */
+int aa_policy_changed(void);
 /* Map the pinned AppArmor maps (nslsm must be loaded). */
 int aa_pools_open(struct aa_pools *pl);
 /* Plain zeroed memory of the same shape (unit tests, fuzzing). */

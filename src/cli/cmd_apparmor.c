@@ -326,6 +326,21 @@ static int count_task(pid_t pid, const struct nslsm_task_blob *b, void *arg)
 	return 0;
 }
 
+/* What one profile takes in the shared pools: its slot, its DFAs' states
+ * and transitions, its permission sets, exec targets and equivalence
+ * classes. */
+static size_t profile_map_bytes(const struct nslsm_aa_profile *p)
+{
+	const struct nslsm_aa_dfa *d[3] = { &p->file, &p->policy, &p->xmatch };
+	size_t n = sizeof(*p) + (size_t)p->perm_n * sizeof(struct nslsm_aa_perms) +
+		   (size_t)p->xtable_n * sizeof(struct nslsm_aa_xtarget) + 3 * 256;
+
+	for (int i = 0; i < 3; i++)
+		n += (size_t)d[i]->nstates * sizeof(struct nslsm_aa_state) +
+		     (size_t)d[i]->ntrans * sizeof(struct nslsm_aa_trans);
+	return n;
+}
+
 static int status_cmd(int argc, char **argv)
 {
 	static uint32_t per_profile[NSLSM_AA_MAX_PROFILES];
@@ -381,9 +396,10 @@ static int status_cmd(int argc, char **argv)
 			printf("%s{\"name\":\"", first ? "" : ",");
 			for (const char *c = p->name; *c && c < p->name + NSLSM_AA_NAME_MAX; c++)
 				printf(*c == '"' || *c == '\\' ? "\\%c" : "%c", *c);
-			printf("\",\"mode\":\"%s\",\"attach\":%s,\"processes\":%u,\"generation\":%u}",
+			printf("\",\"mode\":\"%s\",\"attach\":%s,\"processes\":%u,\"generation\":%u,"
+			       "\"map_bytes\":%zu}",
 			       mode_name(effective_mode(st.ns[id].aa_mode, p->mode)), p->flags & NSLSM_AA_P_ATTACH ? "true" : "false",
-			       per_profile[i], p->generation);
+			       per_profile[i], p->generation, profile_map_bytes(p));
 			first = false;
 		}
 		printf("],\"enforce\":%u,\"complain\":%u,\"unconfined_processes\":%u,"

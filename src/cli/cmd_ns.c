@@ -56,6 +56,8 @@ static int ns_create_cmd(int argc, char **argv)
 	if (state_open(&st, true) || state_lock(&st))
 		return fail();
 	rc = ns_create(st.ns, argv[optind], parent, modules, labels, n_labels, &id);
+	if (!rc)
+		aa_policy_changed();	/* a reused id: no verdict of the old one */
 	state_close(&st);
 	if (rc)
 		return fail();
@@ -84,6 +86,7 @@ static int ns_delete_cmd(int argc, char **argv)
 			aa_store_clear_ns(&pl, id);
 			aa_pools_close(&pl);
 		}
+		aa_policy_changed();
 	}
 	state_close(&st);
 	if (rc)
@@ -103,6 +106,8 @@ static int ns_set_cmd(int argc, char **argv)
 		return fail();
 	id = ns_find(st.ns, argv[1]);
 	rc = id < 0 || ns_set(st.ns, id, argv + 2, argc - 2);
+	if (!rc && aa_policy_changed())	/* modes and modules decide verdicts */
+		rc = -1;
 	state_close(&st);
 	return rc ? fail() : EXIT_OK;
 }

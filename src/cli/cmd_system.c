@@ -158,10 +158,12 @@ int cmd_status(int argc, char **argv)
 			printf(",\"hooks\":%d,\"namespaces\":%u,\"enrolled_tasks\":%u,"
 			       "\"audit_records\":%" PRIu64 ",\"audit_lost\":%" PRIu64
 			       ",\"denials\":%" PRIu64 ",\"fork_refused_no_memory\":%" PRIu64
-			       ",\"ptracer_table_full\":%" PRIu64,
+			       ",\"ptracer_table_full\":%" PRIu64 ",\"apparmor_cache_hits\":%" PRIu64
+			       ",\"apparmor_cache_misses\":%" PRIu64,
 			       count_links(), n_ns, total, (uint64_t)s.audit_records,
 			       (uint64_t)s.audit_lost, (uint64_t)s.denials, (uint64_t)s.blob_alloc_fail,
-			       (uint64_t)s.ptracer_full);
+			       (uint64_t)s.ptracer_full, (uint64_t)s.aa_cache_hits,
+			       (uint64_t)s.aa_cache_misses);
 		printf("}\n");
 		return EXIT_OK;
 	}
@@ -180,6 +182,8 @@ int cmd_status(int argc, char **argv)
 	       (uint64_t)s.blob_alloc_fail);
 	printf("ptracer table:  %" PRIu64 " declarations refused (table full)\n",
 	       (uint64_t)s.ptracer_full);
+	printf("apparmor cache: %" PRIu64 " hits, %" PRIu64 " misses (opens of cacheable files)\n",
+	       (uint64_t)s.aa_cache_hits, (uint64_t)s.aa_cache_misses);
 	print_daemon_status();
 	return EXIT_OK;
 }

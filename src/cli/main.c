@@ -34,7 +34,10 @@ static const struct command commands[] = {
 	{ "status", cmd_status, "nslsm status [--json]",
 	  "Whether nslsm is loaded, the kernel's active LSMs, the hooks attached,\n"
 	  "namespaces, enrolled tasks, and the counters (audit records written and\n"
-	  "lost, denials, forks refused for lack of memory).\n\n"
+	  "lost, denials, forks refused for lack of memory, hits and misses of the\n"
+	  "AppArmor decision cache: opens of files with one name on tmpfs, ext4, xfs\n"
+	  "or btrfs that the same label made before, with no rename, mount change or\n"
+	  "policy change since).\n\n"
 	  "      --json      one JSON object\n" },
 	{ "modules", cmd_modules, "nslsm modules [--json]",
 	  "The modules nslsm can enable per namespace, with their settings, and the\n"

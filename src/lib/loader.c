@@ -92,6 +92,28 @@ static int check_kernel_lsm(char *list, size_t len)
 	return 0;
 }
 
+/* The address of kernel data symbol `name`, 0 if /proc/kallsyms does not
+ * show it (no CONFIG_KALLSYMS_ALL, or addresses hidden). */
+static uint64_t kallsyms_addr(const char *name)
+{
+	char line[256], sym[128], type;
+	unsigned long long addr;
+	uint64_t found = 0;
+	FILE *f = fopen("/proc/kallsyms", "r");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx %c %127s", &addr, &type, sym) == 3 && !strcmp(sym, name) &&
+		    strchr("dDbB", type)) {
+			found = addr;
+			break;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
 static int init_state(struct nslsm_bpf *skel, const char *lsm_list)
 {
 	struct nslsm_config cfg = {};
@@ -104,6 +126,9 @@ static int init_state(struct nslsm_bpf *skel, const char *lsm_list)
 		return nslsm_fail_errno(errno, "/proc/self/ns/mnt");
 	cfg.pin_mntns_inum = st.st_ino;
 	cfg.kernel_yama = lsm_list_has(lsm_list, "yama");
+	/* the AppArmor decision cache needs both (bpf/apparmor/cache.h) */
+	cfg.rename_seq_addr = kallsyms_addr("rename_lock");
+	cfg.mount_seq_addr = kallsyms_addr("mount_lock");
 	if (bpf_map_update_elem(bpf_map__fd(skel->maps.nslsm_config), &zero, &cfg, BPF_ANY) < 0)
 		return nslsm_fail_errno(errno, "writing nslsm configuration");
 	table = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,

@@ -304,6 +304,59 @@ test_apparmor_change_profile_and_hat_from_inside() {
 	expect_contains 'error=-13' "$rec"
 }
 
+aa_cache_stat() { # hits|misses
+	nslsm status --json | grep -o "\"apparmor_cache_$1\":[0-9]*" | cut -d: -f2
+}
+
+# The decision cache answers repeated opens, and no verdict outlives what it
+# was made of: the policy, the label, the name (rename, link), the
+# namespace's settings.
+test_apparmor_decision_cache_never_outlives_its_reasons() {
+	local h0 h1 m0 m1
+	aa_box box "$ROOT/tests/apparmor/cache.profile"
+	h0=$(aa_cache_stat hits)
+	out=$(printf 'open /tmp/aad/r/f1 r\n%.0s' 1 2 3 4 | "$NSLSM" run --ns box \
+		--apparmor aad_cache -- "$AAOPS" -f - | sed 's/^[0-9]* //' | tr '\n' ' ')
+	[ "$out" = "ok ok ok ok " ] || die "repeated opens: $out"
+	h1=$(aa_cache_stat hits)
+	[ "$h1" -ge $((h0 + 3)) ] || die "4 opens of one file, hits $h0 -> $h1"
+	echo "4 opens: cache hits $h0 -> $h1"
+	# a new process of the same label hits too
+	expect_result ok box aad_cache open /tmp/aad/r/f1 r
+	# policy replaced: the verdict goes at once
+	nslsm apparmor replace box "$ROOT/tests/apparmor/cache-narrow.profile"
+	expect_result EACCES box aad_cache open /tmp/aad/r/f1 r
+	nslsm apparmor replace box "$ROOT/tests/apparmor/cache.profile"
+	expect_result ok box aad_cache open /tmp/aad/r/f1 r
+	# the label changes within one process
+	out=$(printf '%s\n' "open /tmp/aad/r/f1 r" "open /tmp/aad/r/f1 r" \
+		"changeprofile aad_cache_none" "open /tmp/aad/r/f1 r" |
+		AA_OPS_NSLSM_ONLY=1 "$NSLSM" run --ns box --apparmor aad_cache -- "$AAOPS" -f - |
+		sed 's/^[0-9]* //' | tr '\n' ' ')
+	[ "$out" = "ok ok ok EACCES " ] || die "label change: $out"
+	# the name changes: the directory is renamed, the same dentry now
+	# stands for /tmp/aad/mv/gone/f
+	expect_result ok box aad_cache open /tmp/aad/mv/from/f r
+	expect_result ok box aad_cache open /tmp/aad/mv/from/f r
+	mv /tmp/aad/mv/from /tmp/aad/mv/gone
+	expect_result EACCES box aad_cache open /tmp/aad/mv/gone/f r
+	mv /tmp/aad/mv/gone /tmp/aad/mv/from
+	expect_result ok box aad_cache open /tmp/aad/mv/from/f r
+	# a second name (hard link): the file is no longer cached, the link is
+	# judged by its own name
+	ln /tmp/aad/r/f2 /tmp/aad/deny/f2link
+	expect_result ok box aad_cache open /tmp/aad/r/f2 r
+	expect_result EACCES box aad_cache open /tmp/aad/deny/f2link r
+	# the namespace's settings change: the next open walks the policy again
+	expect_result ok box aad_cache open /tmp/aad/r/f1 r
+	m0=$(aa_cache_stat misses)
+	nslsm ns set box apparmor.mode=enforce
+	expect_result ok box aad_cache open /tmp/aad/r/f1 r
+	m1=$(aa_cache_stat misses)
+	[ "$m1" -gt "$m0" ] || die "ns set: misses $m0 -> $m1, the old verdict answered"
+	nslsm status | grep "apparmor cache:"
+}
+
 # The seed's slide 18: a system with dnsmasq and nscd confined by their
 # profiles, a container with its own policy (its own dnsmasq and nscd
 # profiles) and a container nested in it with its own again; each level's

@@ -1,0 +1,115 @@
+#!/bin/sh
+# bench/guest.sh OUT ROUNDS: the benchmark, inside one guest boot (bench/run
+# boots it with the kernel's AppArmor and the BPF LSM both active).
+#
+# Every round runs every configuration, in the order A B C D E, so drift
+# hits them alike:
+#   A  nslsm not loaded            B  nslsm loaded, task not enrolled
+#   C  enrolled, nslsm_bench       D  the kernel's AppArmor, nslsm_bench (aa-exec)
+#   E  enrolled, nslsm_bench_learn in a complain-mode namespace: the file
+#      tree is not in that profile, so every open of it is audited
+# Then the scale runs (configuration C): 1,000 namespaces, every profile of
+# /etc/apparmor.d loaded, and the load times.
+# Writes OUT/raw.txt ("round config workload ns-per-op"), OUT/scale.txt and
+# OUT/facts.txt for bench/report.
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+nslsm=$root/build/nslsm
+out=$1
+rounds=${2:-5}
+B=/tmp/bench
+policy=$root/build/bench/policy
+
+mkdir -p $B/bin
+cp "$root/build/bench/workload" $B/bin/workload
+cp "$root/build/bench/workload" $B/bin/true
+$B/bin/workload tree $B/tree
+# the macro workload's archive: 2,000 files of the guest's documentation
+find /usr/share/doc -type f | head -n 2000 >$B/list
+tar -cf $B/src.tar -T $B/list 2>/dev/null
+macro="rm -rf $B/m && mkdir $B/m && tar -xf $B/src.tar -C $B/m &&
+	find $B/m -type f >/dev/null && grep -r -l nslsm-needle $B/m >/dev/null; true"
+
+[ -d /sys/kernel/security/apparmor ] || mount -t securityfs securityfs /sys/kernel/security
+apparmor_parser -r -B "$policy/bench.bin"
+
+setup_nslsm() {
+	$nslsm load >/dev/null
+	$nslsm ns create bench --modules apparmor >/dev/null
+	$nslsm apparmor load bench "$policy/bench.bin" >/dev/null
+	$nslsm ns create benchc --modules apparmor >/dev/null
+	$nslsm ns set benchc apparmor.mode=complain >/dev/null
+	$nslsm apparmor load benchc "$policy/bench.bin" >/dev/null
+}
+
+run_in() { # CONFIG CMD...: run CMD the configuration's way
+	cfg=$1
+	shift
+	case $cfg in
+	A | B) "$@" ;;
+	C) $nslsm run --ns bench --apparmor nslsm_bench -- "$@" ;;
+	D) aa-exec -p nslsm_bench -- "$@" ;;
+	E) $nslsm run --ns benchc --apparmor nslsm_bench_learn -- "$@" ;;
+	esac
+}
+
+workloads() { # CONFIG ROUND: one sample of every workload
+	for w in open2 open8 open16 stat8 exec mmap connect macro; do
+		case $w in
+		open*) ns=$(run_in "$1" $B/bin/workload open $B/tree "${w#open}") ;;
+		stat*) ns=$(run_in "$1" $B/bin/workload stat $B/tree "${w#stat}") ;;
+		exec) ns=$(run_in "$1" $B/bin/workload exec $B/bin/true) ;;
+		mmap) ns=$(run_in "$1" $B/bin/workload mmap $B/bin/true) ;;
+		connect) ns=$(run_in "$1" $B/bin/workload connect) ;;
+		macro) ns=$(run_in "$1" $B/bin/workload run sh -c "$macro") ;;
+		esac
+		echo "$2 $1 $w $ns" >>"$out/raw.txt"
+	done
+}
+
+: >"$out/raw.txt"
+for r in $(seq 1 "$rounds"); do
+	[ -d /sys/fs/bpf/nslsm ] && $nslsm unload --force >/dev/null
+	workloads A "$r"
+	setup_nslsm
+	for c in B C D E; do
+		workloads "$c" "$r"
+	done
+	echo "bench: round $r of $rounds done" >&2
+done
+
+# ---- scale: configuration C, open at depth 8 ----
+sample() { # LABEL
+	for r in $(seq 1 "$rounds"); do
+		echo "$1 $(run_in C $B/bin/workload open $B/tree 8)" >>"$out/scale.txt"
+	done
+}
+: >"$out/scale.txt"
+sample base
+t0=$(date +%s.%N)
+for i in $(seq 2 1000); do
+	$nslsm ns create "s$i" --modules apparmor >/dev/null
+done
+t1=$(date +%s.%N)
+sample ns1000
+n_all=$(ls "$policy"/all/*.bin | wc -l)
+t2=$(date +%s.%N)
+$nslsm apparmor load bench "$policy"/all/*.bin >/dev/null 2>"$out/load-err.txt" || true
+t3=$(date +%s.%N)
+sample allprofiles
+apparmor_parser -r -B "$policy"/all/*.bin 2>/dev/null || true
+t4=$(date +%s.%N)
+profiles=$($nslsm apparmor status bench --json)
+{
+	echo "ns_create_999_s $(echo "$t1 - $t0" | bc)"
+	echo "profiles_all $n_all"
+	echo "load_all_nslsm_s $(echo "$t3 - $t2" | bc)"
+	echo "load_all_kernel_s $(echo "$t4 - $t3" | bc)"
+	echo "profiles_loaded $(echo "$profiles" | grep -o '"map_bytes":[0-9]*' | wc -l)"
+	echo "profile_map_bytes_total $(echo "$profiles" | grep -o '"map_bytes":[0-9]*' |
+		cut -d: -f2 | awk '{s += $1} END {print s + 0}')"
+	echo "kernel $(uname -r)"
+	echo "cpus $(nproc)"
+} >"$out/facts.txt"
+$nslsm unload --force >/dev/null
+echo "bench: done" >&2

@@ -1,0 +1,31 @@
+# The benchmark's profile: what the workloads touch, allowed. The same
+# binary policy is loaded into the kernel's AppArmor (configuration D) and
+# into nslsm (C); nslsm_bench_learn lacks the file tree and runs in a
+# complain-mode namespace (E): every open of the tree is audited.
+abi <abi/3.0>,
+include <tunables/global>
+
+profile nslsm_bench {
+  include <abstractions/base>
+  /tmp/bench/tree/** r,
+  /tmp/bench/bin/* mrix,
+  /tmp/bench/src.tar r,
+  /tmp/bench/m/ rw,
+  /tmp/bench/m/** rwl,
+  /{usr/,}bin/* mrix,
+  /usr/share/** r,
+  /proc/** r,
+  network inet stream,
+}
+
+profile nslsm_bench_learn {
+  include <abstractions/base>
+  /tmp/bench/bin/* mrix,
+  /tmp/bench/src.tar r,
+  /tmp/bench/m/ rw,
+  /tmp/bench/m/** rwl,
+  /{usr/,}bin/* mrix,
+  /usr/share/** r,
+  /proc/** r,
+  network inet stream,
+}

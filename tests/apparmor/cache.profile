@@ -1,0 +1,10 @@
+# The decision cache test's profiles (tests/vm/suite/70-apparmor.sh)
+abi <abi/3.0>,
+profile aad_cache {
+  /tmp/aad/r/** r,
+  /tmp/aad/mv/from/** r,
+  /proc/[0-9]*/attr/{apparmor/,}current w,
+  change_profile -> aad_cache_none,
+}
+profile aad_cache_none {
+}
