@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The AppArmor decision cache: an open that the policy allowed without an
- * audit record is remembered on the file's inode (BPF inode storage, freed
+ * The AppArmor decision cache: an open (or an mmap, a lock of an open
+ * file) that the policy allowed without an audit record is remembered on
+ * the file's inode (BPF inode storage, freed
  * with the inode), so the same subject opening the same file the same way
  * again costs a lookup, not a path walk and a DFA walk.
  *

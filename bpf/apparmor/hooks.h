@@ -250,32 +250,37 @@ static __always_inline __u32 aa_map_file_to_perms(struct file *file)
 	return perms;
 }
 
-/* Opens go through the decision cache (apparmor/cache.h). */
-static __always_inline int aa_file_open(struct file *file)
+/* `request` on an open file's name, through the decision cache
+ * (apparmor/cache.h). */
+static __always_inline int aa_file_check_cached(__u16 hook, struct file *file, __u32 request)
 {
 	struct aa_cache_scratch *cs = NULL;
-	struct aa_path_req r = { .hook = NSLSM_HOOK_file_open };
+	struct aa_path_req r = { .hook = hook, .request = request };
 	struct inode *inode;
 	struct subject s;
 	int rc;
 
-	if (BPF_CORE_READ(file, f_flags) & AA_FMODE_EXEC_FLAG)
-		return 0;	/* exec: decided in bprm_creds_for_exec */
 	if (!aa_subject(&s))
 		return 0;
 	r.mnt = (__u64)BPF_CORE_READ(file, f_path.mnt);
 	r.dentry = (__u64)BPF_CORE_READ(file, f_path.dentry);
-	r.request = aa_map_file_to_perms(file);
 	inode = file->f_inode;
 	if (inode && aa_cacheable(inode, (struct dentry *)r.dentry)) {
 		cs = aa_cache_key_fill(s.blob, inode, r.mnt, r.dentry);
-		if (cs && aa_cache_hit(inode, cs, r.request))
+		if (cs && aa_cache_hit(inode, cs, request))
 			return 0;
 	}
 	rc = aa_path_check_g(&r);
 	if (!rc && cs && inode)
-		aa_cache_store(inode, cs, r.request);
+		aa_cache_store(inode, cs, request);
 	return rc;
+}
+
+static __always_inline int aa_file_open(struct file *file)
+{
+	if (BPF_CORE_READ(file, f_flags) & AA_FMODE_EXEC_FLAG)
+		return 0;	/* exec: decided in bprm_creds_for_exec */
+	return aa_file_check_cached(NSLSM_HOOK_file_open, file, aa_map_file_to_perms(file));
 }
 
 /*
@@ -307,8 +312,7 @@ static __always_inline int aa_file_perm(__u16 hook, struct file *file, __u32 req
 	}
 	if (!(request & ~granted))
 		return 0;
-	return aa_path_check(hook, BPF_CORE_READ(file, f_path.mnt),
-			     BPF_CORE_READ(file, f_path.dentry), request, false, false);
+	return aa_file_check_cached(hook, file, request);
 }
 
 static __always_inline int hook_mmap_file(struct file *file, unsigned long reqprot,
