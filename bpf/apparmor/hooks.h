@@ -491,12 +491,66 @@ static __always_inline int hook_socket_create(int family, int type, int protocol
 
 static __always_inline int aa_sock(__u16 hook, __u32 request, struct socket *sock)
 {
-	struct sock *sk = BPF_CORE_READ(sock, sk);
+	struct subject s;
+	struct sock *sk;
 
+	/* every send and receive of every task comes here: the unconfined
+	 * leave first */
+	if (!aa_subject(&s))
+		return 0;
+	sk = BPF_CORE_READ(sock, sk);
 	if (!sk || BPF_CORE_READ_BITFIELD_PROBED(sk, sk_kern_sock))
 		return 0;
 	return aa_net(hook, request, BPF_CORE_READ(sk, __sk_common.skc_family),
 		      BPF_CORE_READ(sock, type));
+}
+
+/* The socket operations AppArmor mediates on an existing socket, each
+ * with its permission; the rules match family and type as at create. */
+static __always_inline int hook_socket_listen(struct socket *sock, int backlog)
+{
+	return aa_sock(NSLSM_HOOK_socket_listen, AA_MAY_LISTEN, sock);
+}
+
+static __always_inline int hook_socket_accept(struct socket *sock, struct socket *newsock)
+{
+	return aa_sock(NSLSM_HOOK_socket_accept, AA_MAY_ACCEPT, sock);
+}
+
+static __always_inline int hook_socket_sendmsg(struct socket *sock, struct msghdr *msg, int size)
+{
+	return aa_sock(NSLSM_HOOK_socket_sendmsg, AA_MAY_SEND, sock);
+}
+
+static __always_inline int hook_socket_recvmsg(struct socket *sock, struct msghdr *msg, int size,
+					       int flags)
+{
+	return aa_sock(NSLSM_HOOK_socket_recvmsg, AA_MAY_RECEIVE, sock);
+}
+
+static __always_inline int hook_socket_getsockname(struct socket *sock)
+{
+	return aa_sock(NSLSM_HOOK_socket_getsockname, AA_MAY_GETATTR, sock);
+}
+
+static __always_inline int hook_socket_getpeername(struct socket *sock)
+{
+	return aa_sock(NSLSM_HOOK_socket_getpeername, AA_MAY_GETATTR, sock);
+}
+
+static __always_inline int hook_socket_getsockopt(struct socket *sock, int level, int optname)
+{
+	return aa_sock(NSLSM_HOOK_socket_getsockopt, AA_MAY_GETOPT, sock);
+}
+
+static __always_inline int hook_socket_setsockopt(struct socket *sock, int level, int optname)
+{
+	return aa_sock(NSLSM_HOOK_socket_setsockopt, AA_MAY_SETOPT, sock);
+}
+
+static __always_inline int hook_socket_shutdown(struct socket *sock, int how)
+{
+	return aa_sock(NSLSM_HOOK_socket_shutdown, AA_MAY_SHUTDOWN, sock);
 }
 
 /* ---- signals and ptrace ---- */

@@ -279,6 +279,15 @@ static void apparmor_fields(struct out *o, const struct nslsm_log_entry *e)
 	case NSLSM_HOOK_socket_create:
 	case NSLSM_HOOK_socket_bind:
 	case NSLSM_HOOK_socket_connect:
+	case NSLSM_HOOK_socket_listen:
+	case NSLSM_HOOK_socket_accept:
+	case NSLSM_HOOK_socket_sendmsg:
+	case NSLSM_HOOK_socket_recvmsg:
+	case NSLSM_HOOK_socket_getsockname:
+	case NSLSM_HOOK_socket_getpeername:
+	case NSLSM_HOOK_socket_getsockopt:
+	case NSLSM_HOOK_socket_setsockopt:
+	case NSLSM_HOOK_socket_shutdown:
 		f_u64(o, "family", r->ouid >> 16);
 		f_u64(o, "sock_type", r->ouid & 0xffff);
 		return;

@@ -29,6 +29,13 @@
  *                                  a copy of aa_ops, to sleep)
  *   traceme                        a child asks for PTRACE_TRACEME
  *   sleep                          wait up to 2 s for a signal
+ *   sockop FAMILY TYPE OP [PROFILE]
+ *                                  in a child: make a socket of FAMILY/TYPE
+ *                                  (inet or unix; a listening, connected or
+ *                                  paired one as OP needs), change_profile to
+ *                                  PROFILE if given, then OP: listen, accept,
+ *                                  send, recv, getsockname, getpeername,
+ *                                  getopt, setopt, shutdown
  *   changeprofile NAME             change_profile, now
  *   changeonexec NAME              change_profile at the next exec
  *   changehat HAT|- TOKEN          change_hat (-: return), TOKEN in hex
@@ -41,6 +48,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -68,7 +77,7 @@ static const char *errname(int e)
 		{ EAFNOSUPPORT, "EAFNOSUPPORT" }, { EPROTONOSUPPORT, "EPROTONOSUPPORT" },
 		{ ENOEXEC, "ENOEXEC" }, { EXDEV, "EXDEV" }, { ETXTBSY, "ETXTBSY" },
 		{ ESOCKTNOSUPPORT, "ESOCKTNOSUPPORT" }, { EBADF, "EBADF" }, { ESRCH, "ESRCH" },
-		{ ECHILD, "ECHILD" }, { EOPNOTSUPP, "EOPNOTSUPP" }, { EFAULT, "EFAULT" },
+		{ ECHILD, "ECHILD" }, { ENOTCONN, "ENOTCONN" }, { EAGAIN, "EAGAIN" }, { EOPNOTSUPP, "EOPNOTSUPP" }, { EFAULT, "EFAULT" },
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -164,6 +173,71 @@ static int aa_change(const char *op, const char *name, unsigned long long token)
 	if (!strcmp(op, "changeonexec"))
 		return aa_procattr("exec", "exec", name, 0);
 	return aa_procattr("current", "changehat", name, token);
+}
+
+/* sockop's child: set up, change profile, run OP; its errno (255: setup). */
+static int sockop(int fam, int type, const char *op, const char *profile)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t alen = sizeof(a);
+	int fd, peer = -1, pair[2] = { -1, -1 }, one = 1, rc;
+	char c = 'x';
+
+	if (fam == AF_UNIX) {
+		if (socketpair(AF_UNIX, type, 0, pair) < 0)
+			return 255;
+		fd = pair[0];
+		peer = pair[1];
+	} else {
+		fd = socket(fam, type, 0);
+		if (fd < 0)
+			return 255;
+		bool stream_io = type == SOCK_STREAM && (!strcmp(op, "send") || !strcmp(op, "recv"));
+
+		if (!strcmp(op, "listen") || !strcmp(op, "accept") || stream_io) {
+			if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0)
+				return 255;
+		}
+		if (!strcmp(op, "accept") || stream_io) {
+			if (listen(fd, 4) < 0 || getsockname(fd, (struct sockaddr *)&a, &alen) < 0)
+				return 255;
+			peer = socket(fam, type, 0);
+			if (peer < 0 || connect(peer, (struct sockaddr *)&a, sizeof(a)) < 0)
+				return 255;
+		}
+		if (stream_io) {
+			/* the connected end of a loopback connection */
+			fd = peer;
+		} else if (!strcmp(op, "send") || !strcmp(op, "recv")) {
+			a.sin_port = htons(9);	/* discard: nothing needs to listen */
+			if (connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0 && type != SOCK_DGRAM)
+				return 255;
+		}
+	}
+	if (profile && aa_change("changeprofile", profile, 0))
+		return 254;
+	if (!strcmp(op, "listen"))
+		rc = listen(fd, 4);
+	else if (!strcmp(op, "accept"))
+		rc = accept(fd, NULL, NULL);
+	else if (!strcmp(op, "send"))
+		rc = send(fd, &c, 1, MSG_DONTWAIT);
+	else if (!strcmp(op, "recv"))
+		rc = recv(fd, &c, 1, MSG_DONTWAIT);
+	else if (!strcmp(op, "getsockname"))
+		rc = getsockname(fd, (struct sockaddr *)&a, &alen);
+	else if (!strcmp(op, "getpeername"))
+		rc = getpeername(fd, (struct sockaddr *)&a, &alen);
+	else if (!strcmp(op, "getopt"))
+		rc = getsockopt(fd, SOL_SOCKET, SO_TYPE, &one, &alen);
+	else if (!strcmp(op, "setopt"))
+		rc = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	else if (!strcmp(op, "shutdown"))
+		rc = shutdown(fd, SHUT_RDWR);
+	else
+		return 253;
+	(void)peer;
+	return rc < 0 ? errno : 0;
 }
 
 static int do_open(const char *path, const char *mode)
@@ -411,6 +485,27 @@ static int run_op(int argc, char **argv, char *out, size_t outlen)
 		NEED(3);
 		return aa_change(op, strcmp(argv[1], "-") ? argv[1] : NULL,
 				 strtoull(argv[2], NULL, 16));
+	}
+	if (!strcmp(op, "sockop")) {
+		int status;
+		pid_t pid;
+
+		NEED(4);
+		pid = fork();
+		if (pid < 0)
+			return errno;
+		if (!pid)
+			_exit(sockop(family(argv[1]), socktype(argv[2]), argv[3],
+				     argc > 4 ? argv[4] : NULL));
+		waitpid(pid, &status, 0);
+		if (!WIFEXITED(status))
+			return -1;
+		if (WEXITSTATUS(status) >= 253) {
+			if (out)
+				snprintf(out, outlen, "%s", WEXITSTATUS(status) == 254 ? "nochange" : "nosetup");
+			return 0;
+		}
+		return WEXITSTATUS(status);
 	}
 	if (!strcmp(op, "exec")) {
 		int pipefd[2], status, child_err = 0;
