@@ -173,26 +173,38 @@ static __always_inline __u32 aa_walk_name(struct dfa_walk *w, const struct nslsm
 #define AA_AUX_PEER (AA_NAME_END + 64)
 #define AA_PEER_MAX 1024
 
+/* The confining profile q asks, and this CPU's scratch; NULL if the
+ * profile is gone or unconfined. */
+static __always_inline struct nslsm_aa_profile *aa_query_target(struct aa_query *q,
+								struct aa_scratch **sc)
+{
+	struct nslsm_aa_profile *p;
+	__u32 zero = 0, key;
+
+	if (!q)
+		return NULL;
+	key = q->profile;
+	p = bpf_map_lookup_elem(&aa_profiles, &key);
+	if (!p || !(p->flags & NSLSM_AA_P_IN_USE) || p->mode == NSLSM_AA_UNCONFINED)
+		return NULL;
+	*sc = bpf_map_lookup_elem(&aa_scratch, &zero);
+	return *sc ? p : NULL;
+}
+
 /*
- * Ask profile q->profile. Returns 0 or the error to return (after auditing).
+ * Capability and network questions to profile q->profile: a function of
+ * their own, so that the hooks asking only them do not verify the rest.
  */
-__noinline int aa_query_profile(struct aa_query *q)
+__noinline int aa_query_small(struct aa_query *q)
 {
 	struct nslsm_aa_profile *p;
 	struct nslsm_aa_perms perms = { 0 };
 	struct aa_scratch *sc;
 	struct dfa_walk w = { 0 };
-	__u32 zero = 0, key, state;
-	const char *name = NULL;
+	__u32 state;
 
-	if (!q)
-		return 0;
-	key = q->profile;
-	p = bpf_map_lookup_elem(&aa_profiles, &key);
-	if (!p || !(p->flags & NSLSM_AA_P_IN_USE) || p->mode == NSLSM_AA_UNCONFINED)
-		return 0;
-	sc = bpf_map_lookup_elem(&aa_scratch, &zero);
-	if (!sc)
+	p = aa_query_target(q, &sc);
+	if (!p)
 		return 0;
 	if (q->kind == AA_KIND_CAP) {
 		/* q->family is the capability, q->request 1 */
@@ -218,6 +230,27 @@ __noinline int aa_query_profile(struct aa_query *q)
 		aa_state_perms(&p->policy, state, 0, &perms);
 		return aa_audit(q, p, &perms, NULL);
 	}
+	return 0;
+}
+
+/*
+ * Ask profile q->profile. Returns 0 or the error to return (after auditing).
+ */
+__noinline int aa_query_profile(struct aa_query *q)
+{
+	struct nslsm_aa_profile *p;
+	struct nslsm_aa_perms perms = { 0 };
+	struct aa_scratch *sc;
+	struct dfa_walk w = { 0 };
+	__u32 state;
+	const char *name = NULL;
+
+	p = aa_query_target(q, &sc);
+	if (!p)
+		return 0;
+	/* capabilities and network: aa_query_small (aa_check_small_g) */
+	if (q->kind == AA_KIND_CAP || q->kind == AA_KIND_NET)
+		return 0;
 
 	if (q->kind == AA_KIND_SIGNAL) {
 		/* the signal rules: class, signal, then the peer's label name */

@@ -64,7 +64,8 @@ static __always_inline bool aa_subject(struct subject *s)
 
 /* Ask every profile of `label` (one, or a stack); the first denial is
  * returned, every profile audits its own verdict. */
-static __always_inline int aa_query_label(struct aa_query *q, __u32 label, __u32 request)
+static __always_inline int aa_query_label_as(struct aa_query *q, __u32 label, __u32 request,
+					     const bool small)
 {
 	int rc = 0;
 
@@ -77,11 +78,16 @@ static __always_inline int aa_query_label(struct aa_query *q, __u32 label, __u32
 			break;
 		q->profile = id;
 		q->request = request;
-		v = aa_query_profile(q);
+		v = small ? aa_query_small(q) : aa_query_profile(q);
 		if (v && !rc)
 			rc = v;
 	}
 	return rc;
+}
+
+static __always_inline int aa_query_label(struct aa_query *q, __u32 label, __u32 request)
+{
+	return aa_query_label_as(q, label, request, false);
 }
 
 struct aa_levels_ctx {
@@ -92,9 +98,8 @@ struct aa_levels_ctx {
 	__s32 rc;
 };
 
-static long aa_level_cb(__u32 level, void *vctx)
+static __always_inline long aa_level_body(__u32 level, struct aa_levels_ctx *c, const bool small)
 {
-	struct aa_levels_ctx *c = vctx;
 	struct nslsm_task_blob *b = c->blob;
 	struct aa_query *q = c->q;
 	struct nslsm_ns *ns;
@@ -113,7 +118,7 @@ static long aa_level_cb(__u32 level, void *vctx)
 		return 0;
 	q->policy_ns = ns->id;
 	q->ns_mode = ns->aa_mode;
-	rc = aa_query_label(q, label, c->request);
+	rc = aa_query_label_as(q, label, c->request, small);
 	if (rc) {
 		c->rc = rc;
 		return 1;
@@ -121,12 +126,23 @@ static long aa_level_cb(__u32 level, void *vctx)
 	return 0;
 }
 
+static long aa_level_cb(__u32 level, void *vctx)
+{
+	return aa_level_body(level, vctx, false);
+}
+
+static long aa_level_small_cb(__u32 level, void *vctx)
+{
+	return aa_level_body(level, vctx, true);
+}
+
 /*
  * Ask every confining profile of every level of the current task; the
  * first denial wins. One bpf_loop over the levels: the verifier checks
- * the body once, not once per level.
+ * the body once, not once per level. small: capability and network
+ * queries only, so the hooks that ask nothing else verify less.
  */
-__noinline int aa_check_all_g(struct aa_query *q)
+static __always_inline int aa_check_levels(struct aa_query *q, const bool small)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct aa_levels_ctx c = { .q = q };
@@ -139,8 +155,18 @@ __noinline int aa_check_all_g(struct aa_query *q)
 	c.levels = c.blob->depth + 1;
 	c.request = q->request;
 	c.rc = aa_opaque_zero();
-	bpf_loop(NSLSM_MAX_DEPTH, aa_level_cb, &c, 0);
+	bpf_loop(NSLSM_MAX_DEPTH, small ? aa_level_small_cb : aa_level_cb, &c, 0);
 	return c.rc;
+}
+
+__noinline int aa_check_all_g(struct aa_query *q)
+{
+	return aa_check_levels(q, false);
+}
+
+__noinline int aa_check_small_g(struct aa_query *q)
+{
+	return aa_check_levels(q, true);
 }
 
 static __always_inline int aa_check_all(struct subject *s, struct aa_query *q)
@@ -461,7 +487,7 @@ static __always_inline int aa_capable(const struct cred *cred, int cap, unsigned
 	q.family = cap;
 	q.ouid = cap;	/* the record's "capability" */
 	q.noaudit = !!(opts & AA_CAP_OPT_NOAUDIT);
-	return aa_check_all(&s, &q);
+	return aa_check_small_g(&q);
 }
 
 static __always_inline int hook_capable(const struct cred *cred, struct user_namespace *ns,
@@ -479,7 +505,7 @@ static __always_inline int aa_net(__u16 hook, __u32 request, __u32 family, __u32
 
 	if (!aa_subject(&s))
 		return 0;
-	return aa_check_all(&s, &q);
+	return aa_check_small_g(&q);
 }
 
 static __always_inline int hook_socket_create(int family, int type, int protocol, int kern)
