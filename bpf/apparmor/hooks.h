@@ -46,8 +46,11 @@ static __always_inline __u32 aa_label_component(__u32 label, __u32 k)
 /* The enrolled subject, and whether any level confines it with AppArmor. */
 static __always_inline bool aa_subject(struct subject *s)
 {
-	if (!subject_get(s) || !blob_enrolled(s->blob))
+	if (!enrolled_subject(s))
 		return false;
+	s->levels = s->blob->depth + 1;
+	if (s->levels > NSLSM_MAX_DEPTH)
+		s->levels = NSLSM_MAX_DEPTH;
 	for (__u32 level = 0; level < NSLSM_MAX_DEPTH; level++) {
 		struct nslsm_ns *ns;
 
@@ -496,21 +499,21 @@ static __always_inline int hook_capable(const struct cred *cred, struct user_nam
 	return aa_capable(cred, cap, opts);
 }
 
+/* The caller has checked aa_subject(). */
 static __always_inline int aa_net(__u16 hook, __u32 request, __u32 family, __u32 type)
 {
 	struct aa_query q = { .hook = hook, .request = request, .deny_err = -EACCES,
 			      .kind = AA_KIND_NET, .family = family, .type = type,
 			      .ouid = family << 16 | (type & 0xffff) };
-	struct subject s;
 
-	if (!aa_subject(&s))
-		return 0;
 	return aa_check_small_g(&q);
 }
 
 static __always_inline int hook_socket_create(int family, int type, int protocol, int kern)
 {
-	if (kern)
+	struct subject s;
+
+	if (kern || !aa_subject(&s))
 		return 0;
 	return aa_net(NSLSM_HOOK_socket_create, AA_MAY_CREATE, family, type);
 }

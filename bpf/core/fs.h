@@ -14,15 +14,6 @@ static __always_inline bool inode_on_bpffs(struct inode *inode)
 	return BPF_CORE_READ(inode, i_sb, s_magic) == BPF_FS_MAGIC;
 }
 
-/* The enrolled subject, or NULL: self-protection binds enrolled tasks only. */
-static __always_inline bool enrolled_subject(struct subject *s)
-{
-	s->task = bpf_get_current_task_btf();
-	s->blob = task_blob(s->task);
-	s->levels = 0;
-	return blob_enrolled(s->blob);
-}
-
 static __always_inline int deny_on_bpffs(__u16 hook, struct inode *inode, struct dentry *dentry)
 {
 	struct subject s;
@@ -34,9 +25,13 @@ static __always_inline int deny_on_bpffs(__u16 hook, struct inode *inode, struct
 
 static __always_inline int hook_file_open(struct file *file)
 {
-	int rc = deny_on_bpffs(NSLSM_HOOK_file_open, BPF_CORE_READ(file, f_inode),
-			       BPF_CORE_READ(file, f_path.dentry));
+	int rc;
 
+	/* both checks bind enrolled tasks only: the others pay one lookup */
+	if (!blob_enrolled(task_blob(bpf_get_current_task_btf())))
+		return 0;
+	rc = deny_on_bpffs(NSLSM_HOOK_file_open, BPF_CORE_READ(file, f_inode),
+			   BPF_CORE_READ(file, f_path.dentry));
 	return rc ? rc : aa_file_open(file);
 }
 

@@ -66,6 +66,17 @@ static __always_inline bool subject_get(struct subject *s)
 	return true;
 }
 
+/* The enrolled subject, or false: self-protection and AppArmor bind
+ * enrolled tasks only (levels is left 0: callers that walk the chain set
+ * it). */
+static __always_inline bool enrolled_subject(struct subject *s)
+{
+	s->task = bpf_get_current_task_btf();
+	s->blob = task_blob(s->task);
+	s->levels = 0;
+	return blob_enrolled(s->blob);
+}
+
 static __always_inline __u32 subject_level_ns(const struct subject *s, __u32 i)
 {
 	if (!blob_enrolled(s->blob) || i >= NSLSM_MAX_DEPTH)
