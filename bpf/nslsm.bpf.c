@@ -26,6 +26,7 @@
 #include "apparmor/apparmor.h"
 #include "apparmor/hooks.h"
 #include "apparmor/change.h"
+#include "apparmor/mount.h"
 
 #include "core/task.h"
 #include "core/ptrace.h"

@@ -44,6 +44,7 @@ struct aa_query {
 	union {
 		__u32 noaudit;		/* capability: CAP_OPT_NOAUDIT */
 		__u32 tracee_side;	/* ptrace: the check is the tracee's */
+		__u32 name_len;		/* mount: the audit name is raw bytes */
 	};
 	union {
 		__u32 target_start;	/* link: target name start in buffer 1 */
@@ -66,6 +67,8 @@ enum aa_kind {
 	AA_KIND_ONEXEC = 7,	/* exec with change_onexec: the executable's
 				 * name, then NUL and the target's name (buffer 1
 				 * at AA_AUX_PEER, type bytes); family: fsuid 0 */
+	AA_KIND_MOUNT = 8,	/* mount, umount, pivot_root: the arguments in
+				 * aa_scratch.mnt (apparmor/mount.h) */
 };
 
 #define AA_CAP_SYS_PTRACE 19
@@ -113,6 +116,7 @@ __noinline int aa_audit(struct aa_query *q, const struct nslsm_aa_profile *p,
 		ev.detail = 0;
 		ev.label = q->profile;
 		ev.ouid = q->ouid;
+		ev.name_len = q->kind == AA_KIND_MOUNT ? q->name_len : 0;
 		aa_cache_note_audit();
 		audit_emit(&s, &ev);
 		return 0;
@@ -128,6 +132,7 @@ __noinline int aa_audit(struct aa_query *q, const struct nslsm_aa_profile *p,
 		ev.detail = denied;
 		ev.label = q->profile;
 		ev.ouid = q->ouid;
+		ev.name_len = q->kind == AA_KIND_MOUNT ? q->name_len : 0;
 		aa_cache_note_audit();
 		audit_emit(&s, &ev);
 	}
@@ -231,6 +236,134 @@ __noinline int aa_query_small(struct aa_query *q)
 		return aa_audit(q, p, &perms, NULL);
 	}
 	return 0;
+}
+
+/* Which query functions a hook's level loop calls (aa_check_levels). */
+enum aa_query_variant {
+	AA_Q_PROFILE = 0,	/* files, exec, signal, ptrace, change_profile */
+	AA_Q_SMALL = 1,		/* capabilities and network */
+	AA_Q_MOUNT = 2,		/* mount, umount, pivot_root */
+};
+
+/* AppArmor's mount permissions (policydb mount class). */
+#define AA_MAY_PIVOTROOT 0x01
+#define AA_MAY_MOUNT 0x02
+#define AA_MAY_UMOUNT 0x04
+#define AA_MNT_CONT_MATCH 0x40
+
+enum aa_mount_op {
+	AA_MNT_OP_MOUNT = 0,
+	AA_MNT_OP_UMOUNT = 1,
+	AA_MNT_OP_PIVOT = 2,
+};
+
+enum aa_mount_src {
+	AA_MNT_SRC_NONE = 0,	/* no source is matched (remount, propagation) */
+	AA_MNT_SRC_STR = 1,	/* the device string as given */
+	AA_MNT_SRC_PATH = 2,	/* the name of the path it resolves to */
+};
+
+/* The source could not be resolved from the dentry cache (see
+ * aa_mount_resolve): a profile with mount rules refuses the mount. */
+#define AA_MNT_UNRESOLVED (-EAGAIN)
+
+/* Scratch bytes of the mount arguments, past the names: buffer 1 holds
+ * the flag steps, the audit name (mount point, source and type in fixed
+ * slots), the type and a device string; buffer 0 the mount data. */
+#define AA_MNT_FLAGS (AA_NAME_END + 32)
+#define AA_MNT_PACK (AA_NAME_END + 64)
+#define AA_MNT_PACK_SRC 144
+#define AA_MNT_PACK_TYPE 224
+#define AA_MNT_PACK_LEN 255
+#define AA_MNT_TYPE (AA_NAME_END + 320)
+#define AA_MNT_TYPE_MAX 256
+#define AA_MNT_DEV (AA_NAME_END + 576)
+#define AA_MNT_DEV_MAX 2048
+#define AA_MNT_DATA (AA_NAME_END + 256)
+#define AA_MNT_DATA_MAX 2048
+
+/* Walk `len` bytes of `buf` at `off` unless the walk already died: the
+ * kernel stops matching a mount at the first dead state. */
+static __always_inline __u32 aa_mnt_walk(struct dfa_walk *w, const struct nslsm_aa_dfa *d,
+					 __u32 state, const char *buf, __u32 off, __u32 len)
+{
+	if (!state)
+		return 0;
+	return aa_walk_len(w, d, state, buf, off, len);
+}
+
+/*
+ * Mount rules of profile q->profile, as the kernel's AppArmor matches them
+ * from the policydb's mount class: mount point, NUL, source, NUL, type,
+ * NUL, one step per set flag (bit i as byte i + 1), and, when the flags
+ * alone do not allow and the rule asks for it, NUL and the mount data;
+ * umount: the mount's name; pivot_root: new root, NUL, old root.
+ */
+__noinline int aa_query_mount(struct aa_query *q)
+{
+	struct nslsm_aa_profile *p;
+	struct nslsm_aa_perms perms = { 0 };
+	struct aa_mount_args *a;
+	struct aa_scratch *sc;
+	struct dfa_walk w = { 0 };
+	const char *name;
+	__u32 state;
+	char *b0, *b1;
+
+	p = aa_query_target(q, &sc);
+	if (!p || !p->mount_start)
+		return 0;
+	a = &sc->mnt;
+	b0 = sc->buf[0];
+	b1 = sc->buf[1];
+	name = b1 + AA_MNT_PACK;
+	q->name_len = AA_MNT_PACK_LEN;
+	q->ouid = a->flags;
+	if (a->mnt_err && !(a->mnt_err == -EACCES && (p->path_flags & AA_PATH_CONNECT_PATH))) {
+		q->deny_err = a->mnt_err;
+		return aa_audit(q, p, &perms, name);
+	}
+	if (a->src_err && !(a->src_err == -EACCES && (p->path_flags & AA_PATH_CONNECT_PATH))) {
+		q->deny_err = a->src_err == AA_MNT_UNRESOLVED ? -EACCES : a->src_err;
+		return aa_audit(q, p, &perms, name);
+	}
+	q->deny_err = -EACCES;
+	b1[AA_AUX_NUL] = 0;
+	state = aa_walk_len(&w, &p->policy, p->mount_start, b0, a->mnt_start,
+			    a->mnt_len);
+	if (a->op == AA_MNT_OP_UMOUNT) {
+		aa_state_perms(&p->policy, state, 0, &perms);
+		return aa_audit(q, p, &perms, name);
+	}
+	if (a->op == AA_MNT_OP_PIVOT) {
+		state = aa_mnt_walk(&w, &p->policy, state, b1, AA_AUX_NUL, 1);
+		state = aa_mnt_walk(&w, &p->policy, state, b1, a->src_start,
+				    a->src_len);
+		aa_state_perms(&p->policy, state, 0, &perms);
+		return aa_audit(q, p, &perms, name);
+	}
+	state = aa_mnt_walk(&w, &p->policy, state, b1, AA_AUX_NUL, 1);
+	if (a->src != AA_MNT_SRC_NONE)
+		state = aa_mnt_walk(&w, &p->policy, state, b1, a->src_start,
+				    a->src_len);
+	state = aa_mnt_walk(&w, &p->policy, state, b1, AA_AUX_NUL, 1);
+	if (a->type_len)
+		state = aa_mnt_walk(&w, &p->policy, state, b1, AA_MNT_TYPE,
+				    a->type_len & (AA_MNT_TYPE_MAX - 1));
+	state = aa_mnt_walk(&w, &p->policy, state, b1, AA_AUX_NUL, 1);
+	if (a->nflags)
+		state = aa_mnt_walk(&w, &p->policy, state, b1, AA_MNT_FLAGS, a->nflags & 63);
+	if (!state)
+		return aa_audit(q, p, &perms, name);
+	aa_state_perms(&p->policy, state, 0, &perms);
+	if (!(perms.allow & AA_MAY_MOUNT) && a->has_data && (perms.allow & AA_MNT_CONT_MATCH)) {
+		state = aa_mnt_walk(&w, &p->policy, state, b1, AA_AUX_NUL, 1);
+		state = aa_mnt_walk(&w, &p->policy, state, b0, AA_MNT_DATA,
+				    a->data_len & (AA_MNT_DATA_MAX - 1));
+		if (state)
+			aa_state_perms(&p->policy, state, 0, &perms);
+	}
+	return aa_audit(q, p, &perms, name);
 }
 
 /*

@@ -68,7 +68,7 @@ static __always_inline bool aa_subject(struct subject *s)
 /* Ask every profile of `label` (one, or a stack); the first denial is
  * returned, every profile audits its own verdict. */
 static __always_inline int aa_query_label_as(struct aa_query *q, __u32 label, __u32 request,
-					     const bool small)
+					     const int variant)
 {
 	int rc = 0;
 
@@ -81,7 +81,9 @@ static __always_inline int aa_query_label_as(struct aa_query *q, __u32 label, __
 			break;
 		q->profile = id;
 		q->request = request;
-		v = small ? aa_query_small(q) : aa_query_profile(q);
+		v = variant == AA_Q_SMALL ? aa_query_small(q)
+		    : variant == AA_Q_MOUNT ? aa_query_mount(q)
+					    : aa_query_profile(q);
 		if (v && !rc)
 			rc = v;
 	}
@@ -90,7 +92,7 @@ static __always_inline int aa_query_label_as(struct aa_query *q, __u32 label, __
 
 static __always_inline int aa_query_label(struct aa_query *q, __u32 label, __u32 request)
 {
-	return aa_query_label_as(q, label, request, false);
+	return aa_query_label_as(q, label, request, AA_Q_PROFILE);
 }
 
 struct aa_levels_ctx {
@@ -101,7 +103,7 @@ struct aa_levels_ctx {
 	__s32 rc;
 };
 
-static __always_inline long aa_level_body(__u32 level, struct aa_levels_ctx *c, const bool small)
+static __always_inline long aa_level_body(__u32 level, struct aa_levels_ctx *c, const int variant)
 {
 	struct nslsm_task_blob *b = c->blob;
 	struct aa_query *q = c->q;
@@ -121,7 +123,7 @@ static __always_inline long aa_level_body(__u32 level, struct aa_levels_ctx *c, 
 		return 0;
 	q->policy_ns = ns->id;
 	q->ns_mode = ns->aa_mode;
-	rc = aa_query_label_as(q, label, c->request, small);
+	rc = aa_query_label_as(q, label, c->request, variant);
 	if (rc) {
 		c->rc = rc;
 		return 1;
@@ -131,21 +133,27 @@ static __always_inline long aa_level_body(__u32 level, struct aa_levels_ctx *c, 
 
 static long aa_level_cb(__u32 level, void *vctx)
 {
-	return aa_level_body(level, vctx, false);
+	return aa_level_body(level, vctx, AA_Q_PROFILE);
 }
 
 static long aa_level_small_cb(__u32 level, void *vctx)
 {
-	return aa_level_body(level, vctx, true);
+	return aa_level_body(level, vctx, AA_Q_SMALL);
+}
+
+static long aa_level_mount_cb(__u32 level, void *vctx)
+{
+	return aa_level_body(level, vctx, AA_Q_MOUNT);
 }
 
 /*
  * Ask every confining profile of every level of the current task; the
  * first denial wins. One bpf_loop over the levels: the verifier checks
- * the body once, not once per level. small: capability and network
- * queries only, so the hooks that ask nothing else verify less.
+ * the body once, not once per level. The variant says which questions the
+ * hook can ask (AA_Q_SMALL: capability and network only; AA_Q_MOUNT: mount
+ * rules only), so a hook verifies only the query functions it needs.
  */
-static __always_inline int aa_check_levels(struct aa_query *q, const bool small)
+static __always_inline int aa_check_levels(struct aa_query *q, const int variant)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct aa_levels_ctx c = { .q = q };
@@ -158,18 +166,26 @@ static __always_inline int aa_check_levels(struct aa_query *q, const bool small)
 	c.levels = c.blob->depth + 1;
 	c.request = q->request;
 	c.rc = aa_opaque_zero();
-	bpf_loop(NSLSM_MAX_DEPTH, small ? aa_level_small_cb : aa_level_cb, &c, 0);
+	bpf_loop(NSLSM_MAX_DEPTH,
+		 variant == AA_Q_SMALL ? aa_level_small_cb
+		 : variant == AA_Q_MOUNT ? aa_level_mount_cb : aa_level_cb,
+		 &c, 0);
 	return c.rc;
 }
 
 __noinline int aa_check_all_g(struct aa_query *q)
 {
-	return aa_check_levels(q, false);
+	return aa_check_levels(q, AA_Q_PROFILE);
 }
 
 __noinline int aa_check_small_g(struct aa_query *q)
 {
-	return aa_check_levels(q, true);
+	return aa_check_levels(q, AA_Q_SMALL);
+}
+
+__noinline int aa_check_mount_g(struct aa_query *q)
+{
+	return aa_check_levels(q, AA_Q_MOUNT);
 }
 
 static __always_inline int aa_check_all(struct subject *s, struct aa_query *q)

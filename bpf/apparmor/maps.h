@@ -77,11 +77,31 @@ struct {
 	__type(value, struct nslsm_aa_nsconf);
 } aa_nsconf SEC(".maps");
 
+/* The arguments of one mount, umount or pivot_root check, made once by
+ * the hook and read by every profile asked (apparmor/mount.h). */
+struct aa_mount_args {
+	__u32 op;		/* enum aa_mount_op */
+	__u32 flags;		/* the mount flags matched */
+	__s32 mnt_err;		/* naming the mount point (new root): 0 or error */
+	__u32 mnt_start;	/* its name in buffer 0 */
+	__u32 mnt_len;
+	__s32 src_err;		/* naming the source (old root) */
+	__u32 src;		/* enum aa_mount_src */
+	__u32 src_start;	/* its name in buffer 1 */
+	__u32 src_len;
+	__u32 type_len;		/* file system type in buffer 1; 0: none */
+	__u32 nflags;		/* flag bytes in buffer 1 */
+	__u32 has_data;		/* text mount data to match */
+	__u32 data_len;		/* in buffer 0 */
+	__u32 pad;
+};
+
 /* Scratch space for path names: two (link and rename name pairs). */
 struct aa_scratch {
 	char buf[2][2 * NSLSM_AA_PATH_MAX];
 	__u32 zero;	/* never written: see aa_opaque_zero() */
 	__u32 pad;
+	struct aa_mount_args mnt;
 };
 
 struct {

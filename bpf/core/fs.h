@@ -66,7 +66,7 @@ static __always_inline int hook_sb_umount(struct vfsmount *mnt, int flags)
 		return 0;
 	m = (struct mount *)((void *)mnt - bpf_core_field_offset(struct mount, mnt));
 	if (BPF_CORE_READ(m, mnt_ns, ns.inum) != cfg->pin_mntns_inum)
-		return 0;
+		return aa_sb_umount(mnt, flags);
 	return self_deny(&s, NSLSM_HOOK_sb_umount, flags, NULL,
 			 (const char *)BPF_CORE_READ(m, mnt_mountpoint, d_name.name));
 }

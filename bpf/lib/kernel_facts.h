@@ -10,11 +10,14 @@
 #define EPERM 1
 #define ENOENT 2
 #define ECHILD 10
+#define EAGAIN 11
 #define ENOMEM 12
 #define EACCES 13
 #define EFAULT 14
+#define ENOTDIR 20
 #define EINVAL 22
 #define ENAMETOOLONG 36
+#define ELOOP 40
 #define EOPNOTSUPP 95
 
 #define BPF_FS_MAGIC 0xcafe4a11

@@ -231,7 +231,11 @@ struct nslsm_config {
 	 * found, the cache stays off. */
 	__u64 rename_seq_addr;
 	__u64 mount_seq_addr;
-	__u64 reserved[2];
+	/* The kernel's list of registered file system types (file_systems):
+	 * AppArmor mount rules ask whether a type needs a device and whether
+	 * its mount data is binary. 0: not found, both taken as no. */
+	__u64 file_systems_addr;
+	__u64 reserved;
 };
 
 _Static_assert(sizeof(struct nslsm_level) == 4 + 4 * NSLSM_MAX_MODULES, "level");

@@ -168,7 +168,7 @@ struct nslsm_aa_profile {
 	__u32 sig_start;	/* policydb state for class signal, 0 = not mediated */
 	__u32 ptrace_start;	/* policydb state of ptrace rules (label class,
 				 * then class ptrace), before the peer's name */
-	__u32 reserved3;
+	__u32 mount_start;	/* policydb state for class mount, 0 = not mediated */
 	__u64 name_hash;	/* nslsm_aa_name_hash(name): change_profile finds
 				 * profiles by name */
 	/* Full name: "name", "parent//child", ":ns:name" in an AppArmor ns. */

@@ -370,6 +370,8 @@ static int lay_profile(struct aa_pools *pl, struct regions *r, const struct aa_p
 	p->net_start = aa_profile_net_start(src);
 	p->sig_start = src->policy.dfa ? aa_dfa_next(src->policy.dfa, src->policy.start,
 						     AA_CLASS_SIGNAL) : 0;
+	p->mount_start = src->policy.dfa ? aa_dfa_next(src->policy.dfa, src->policy.start,
+						       AA_CLASS_MOUNT) : 0;
 	/* ptrace rules compile to "(label class|)ptrace class, peer": a
 	 * profile mediates ptrace if the class-less form leads anywhere, and
 	 * the kernel matches from the label class */

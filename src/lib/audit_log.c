@@ -123,6 +123,14 @@ static void f_str(struct out *o, const char *k, const char *v, size_t max)
 	}
 }
 
+/* A string nslsm itself made (no quote, no control character): always
+ * quoted, spaces and all, as AppArmor writes its mount flags. */
+static void f_own(struct out *o, const char *k, const char *v)
+{
+	key(o, k);
+	put(o, "\"%s\"", v);
+}
+
 static void f_u64(struct out *o, const char *k, uint64_t v)
 {
 	key(o, k);
@@ -260,6 +268,36 @@ static const char *const cap_names[] = {
 	"block_suspend", "audit_read", "perfmon", "bpf", "checkpoint_restore",
 };
 
+/* Mount flags as AppArmor writes them: "rw, nosuid, bind"... */
+static void aa_mount_flags_str(uint32_t f, char *buf, size_t len)
+{
+	static const struct {
+		uint32_t bit;
+		const char *name, *rec;	/* rec: the name with MS_REC */
+	} names[] = {
+		{ 0x2, "nosuid", NULL },	 { 0x4, "nodev", NULL },
+		{ 0x8, "noexec", NULL },	 { 0x10, "sync", NULL },
+		{ 0x20, "remount", NULL },	 { 0x40, "mand", NULL },
+		{ 0x80, "dirsync", NULL },	 { 0x100, "nosymfollow", NULL },
+		{ 0x400, "noatime", NULL },	 { 0x800, "nodiratime", NULL },
+		{ 0x1000, "bind", "rbind" },	 { 0x2000, "move", NULL },
+		{ 0x8000, "silent", NULL },	 { 1u << 16, "acl", NULL },
+		{ 1u << 17, "unbindable", "runbindable" },
+		{ 1u << 18, "private", "rprivate" },
+		{ 1u << 19, "slave", "rslave" },
+		{ 1u << 20, "shared", "rshared" },
+		{ 1u << 21, "relatime", NULL },	 { 1u << 23, "iversion", NULL },
+		{ 1u << 24, "strictatime", NULL }, { 1u << 31, "nouser", NULL },
+	};
+	size_t off = (size_t)snprintf(buf, len, "%s", f & 1 ? "ro" : "rw");
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]) && off < len; i++)
+		if (f & names[i].bit)
+			off += (size_t)snprintf(buf + off, len - off, ", %s",
+						(f & 0x4000) && names[i].rec ? names[i].rec
+									     : names[i].name);
+}
+
 /* AppArmor's own field names, so its tools can read the records. */
 static void apparmor_fields(struct out *o, const struct nslsm_log_entry *e)
 {
@@ -306,6 +344,24 @@ static void apparmor_fields(struct out *o, const struct nslsm_log_entry *e)
 	case NSLSM_HOOK_task_prctl:
 		f_str(o, "target", r->name, sizeof(r->name));
 		return;
+	case NSLSM_HOOK_sb_mount:
+	case NSLSM_HOOK_move_mount:
+	case NSLSM_HOOK_sb_pivotroot:
+	case NSLSM_HOOK_sb_umount: {
+		/* the name holds the mount point, then the source and the type
+		 * at fixed offsets (bpf/apparmor/apparmor.h AA_MNT_PACK_*) */
+		char flags[256];
+
+		if (r->name[144])
+			f_str(o, "srcname", r->name + 144, 80);
+		if (r->name[224])
+			f_str(o, "fstype", r->name + 224, 31);
+		if (r->hook == NSLSM_HOOK_sb_mount || r->hook == NSLSM_HOOK_move_mount) {
+			aa_mount_flags_str(r->ouid, flags, sizeof(flags));
+			f_own(o, "flags", flags);
+		}
+		return;
+	}
 	}
 	aa_perm_mask_str(r->request, mask, sizeof(mask));
 	f_str(o, "requested_mask", mask, sizeof(mask));

@@ -92,26 +92,28 @@ static int check_kernel_lsm(char *list, size_t len)
 	return 0;
 }
 
-/* The address of kernel data symbol `name`, 0 if /proc/kallsyms does not
- * show it (no CONFIG_KALLSYMS_ALL, or addresses hidden). */
-static uint64_t kallsyms_addr(const char *name)
+/* The addresses of kernel data symbols names[0..n), in one pass; 0 where
+ * /proc/kallsyms does not show one (no CONFIG_KALLSYMS_ALL, or addresses hidden). */
+static void kallsyms_addrs(const char *const *names, uint64_t *addrs, int n)
 {
 	char line[256], sym[128], type;
 	unsigned long long addr;
-	uint64_t found = 0;
+	int left = n;
 	FILE *f = fopen("/proc/kallsyms", "r");
 
 	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%llx %c %127s", &addr, &type, sym) == 3 && !strcmp(sym, name) &&
-		    strchr("dDbB", type)) {
-			found = addr;
-			break;
+		return;
+	while (left && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx %c %127s", &addr, &type, sym) != 3 || !strchr("dDbB", type))
+			continue;
+		for (int i = 0; i < n; i++) {
+			if (!addrs[i] && !strcmp(sym, names[i])) {
+				addrs[i] = addr;
+				left--;
+			}
 		}
 	}
 	fclose(f);
-	return found;
 }
 
 static int init_state(struct nslsm_bpf *skel, const char *lsm_list)
@@ -126,9 +128,17 @@ static int init_state(struct nslsm_bpf *skel, const char *lsm_list)
 		return nslsm_fail_errno(errno, "/proc/self/ns/mnt");
 	cfg.pin_mntns_inum = st.st_ino;
 	cfg.kernel_yama = lsm_list_has(lsm_list, "yama");
-	/* the AppArmor decision cache needs both (bpf/apparmor/cache.h) */
-	cfg.rename_seq_addr = kallsyms_addr("rename_lock");
-	cfg.mount_seq_addr = kallsyms_addr("mount_lock");
+	/* the AppArmor decision cache needs the first two (bpf/apparmor/cache.h),
+	 * its mount rules the list of file system types */
+	{
+		static const char *const names[] = { "rename_lock", "mount_lock", "file_systems" };
+		uint64_t addrs[3] = { 0 };
+
+		kallsyms_addrs(names, addrs, 3);
+		cfg.rename_seq_addr = addrs[0];
+		cfg.mount_seq_addr = addrs[1];
+		cfg.file_systems_addr = addrs[2];
+	}
 	if (bpf_map_update_elem(bpf_map__fd(skel->maps.nslsm_config), &zero, &cfg, BPF_ANY) < 0)
 		return nslsm_fail_errno(errno, "writing nslsm configuration");
 	table = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,

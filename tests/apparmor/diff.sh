@@ -11,6 +11,7 @@
 # compiling is much faster on the host). For each profile:
 #   kernel: apparmor_parser -r -B NAME.bin; aa-exec -p RUNAS aa_ops
 #   nslsm:  nslsm apparmor replace NS NAME.bin; nslsm run --apparmor RUNAS aa_ops
+# Each run has a private mount namespace of its own (mount rules mount).
 # Operations go in through a pipe and results come out through one, so the
 # confined task needs no rule for them; the file tree is recreated before
 # every run. Prints one "DIFF ..." line per disagreement, then
@@ -69,7 +70,8 @@ for bin in "$prepared"/*.bin; do
 		continue
 	fi
 	fixtures "$name"
-	aa-exec -p "$runas" -- "$ops" -f - <"$prepared/$name.ops" 2>&1 | cat >"$work/kernel"
+	unshare -m --propagation private aa-exec -p "$runas" -- "$ops" -f - \
+		<"$prepared/$name.ops" 2>&1 | cat >"$work/kernel"
 	for n in $names; do printf '%s' "$n" >/sys/kernel/security/apparmor/.remove 2>/dev/null; done
 	# nslsm
 	if ! $nslsm apparmor replace $ns "$bin" >"$work/err" 2>&1; then
@@ -78,7 +80,8 @@ for bin in "$prepared"/*.bin; do
 		continue
 	fi
 	fixtures "$name"
-	$nslsm run --ns $ns --apparmor "$runas" -- "$ops" -f - <"$prepared/$name.ops" 2>&1 |
+	unshare -m --propagation private $nslsm run --ns $ns --apparmor "$runas" -- "$ops" -f - \
+		<"$prepared/$name.ops" 2>&1 |
 		cat >"$work/nslsm"
 	for n in $names; do
 		case $n in */*) ;; *) $nslsm apparmor remove $ns "$n" >/dev/null 2>&1 ;; esac

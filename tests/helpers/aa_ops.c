@@ -44,6 +44,15 @@
  *                                  /proc/self/attr/apparmor/ as libapparmor
  *                                  does, for the kernel's AppArmor (unless
  *                                  AA_OPS_NSLSM_ONLY is set).
+ *   mount SRC TARGET TYPE FLAGS [DATA]
+ *                                  mount(2); SRC and TYPE may be - (NULL); FLAGS
+ *                                  comma separated: ro, nosuid, nodev, noexec,
+ *                                  remount, bind, rbind, move, private, rprivate,
+ *                                  shared, slave, unbindable... or 0
+ *   umount TARGET [detach]         umount2(2)
+ *   pivot_root NEW OLD             pivot_root(2)
+ *   move_mount clone|tree FROM TO  open_tree(2) of FROM (a detached clone, or the
+ *                                  mount itself), then move_mount(2) to TO
  * RESULT is "ok" or the errno name (EACCES, EPERM, ENOENT, ...).
  */
 #include <errno.h>
@@ -57,6 +66,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -312,6 +322,42 @@ static int socktype(const char *s)
 }
 
 /* Run one operation; returns its errno (0 ok), -1 for a bad operation. */
+/* "ro,nosuid,rbind"... as mount(2) flags; "0" or "-": none. */
+static unsigned long mount_flags(const char *s)
+{
+	static const struct {
+		const char *name;
+		unsigned long f;
+	} names[] = {
+		{ "ro", MS_RDONLY },	   { "nosuid", MS_NOSUID },
+		{ "nodev", MS_NODEV },	   { "noexec", MS_NOEXEC },
+		{ "sync", MS_SYNCHRONOUS }, { "remount", MS_REMOUNT },
+		{ "dirsync", MS_DIRSYNC }, { "noatime", MS_NOATIME },
+		{ "nodiratime", MS_NODIRATIME }, { "bind", MS_BIND },
+		{ "rbind", MS_BIND | MS_REC }, { "move", MS_MOVE },
+		{ "silent", MS_SILENT },   { "unbindable", MS_UNBINDABLE },
+		{ "runbindable", MS_UNBINDABLE | MS_REC },
+		{ "private", MS_PRIVATE }, { "rprivate", MS_PRIVATE | MS_REC },
+		{ "slave", MS_SLAVE },	   { "rslave", MS_SLAVE | MS_REC },
+		{ "shared", MS_SHARED },   { "rshared", MS_SHARED | MS_REC },
+		{ "relatime", MS_RELATIME }, { "strictatime", MS_STRICTATIME },
+	};
+	char buf[256], *save = NULL;
+	unsigned long f = 0;
+
+	snprintf(buf, sizeof(buf), "%s", s);
+	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save))
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (!strcmp(t, names[i].name))
+				f |= names[i].f;
+	return f;
+}
+
+static const char *dash_null(const char *s)
+{
+	return strcmp(s, "-") ? s : NULL;
+}
+
 static int run_op(int argc, char **argv, char *out, size_t outlen)
 {
 	const char *op = argv[0];
@@ -360,6 +406,35 @@ static int run_op(int argc, char **argv, char *out, size_t outlen)
 			return errno;
 		rc = flock(fd, excl ? LOCK_EX : LOCK_SH) ? errno : 0;
 		close(fd);
+		return rc;
+	}
+	if (!strcmp(op, "mount")) {
+		NEED(5);
+		return mount(dash_null(argv[1]), argv[2], dash_null(argv[3]), mount_flags(argv[4]),
+			     argc > 5 ? argv[5] : NULL) ? errno : 0;
+	}
+	if (!strcmp(op, "umount")) {
+		NEED(2);
+		return umount2(argv[1], argc > 2 && !strcmp(argv[2], "detach") ? MNT_DETACH : 0)
+			       ? errno : 0;
+	}
+	if (!strcmp(op, "pivot_root")) {
+		NEED(3);
+		return syscall(SYS_pivot_root, argv[1], argv[2]) ? errno : 0;
+	}
+	if (!strcmp(op, "move_mount")) {
+		/* the new mount API: clone FROM's mount (detached) or take it
+		 * as it is, and attach it at TO */
+		int tfd;
+
+		NEED(4);
+		tfd = (int)syscall(SYS_open_tree, AT_FDCWD, argv[2],
+				   !strcmp(argv[1], "clone") ? 1 /* OPEN_TREE_CLONE */ : 0);
+		if (tfd < 0)
+			return errno;
+		rc = syscall(SYS_move_mount, tfd, "", AT_FDCWD, argv[3],
+			     4 /* MOVE_MOUNT_F_EMPTY_PATH */) ? errno : 0;
+		close(tfd);
 		return rc;
 	}
 	if (!strcmp(op, "unlink")) {
