@@ -980,6 +980,7 @@ __noinline int aa_find_attach(struct aa_find_q *f)
 struct aa_exec_q {
 	struct aa_query q;
 	__u32 label;		/* the whole label at this level */
+	__u32 secure;		/* the transition scrubs the environment (AT_SECURE) */
 	__u32 transition;	/* compute the transition (own level, one profile) */
 	__u32 len;
 	/* out */
@@ -1003,6 +1004,7 @@ __noinline int aa_exec_fallback(struct aa_exec_q *e, __u32 found, __u32 target, 
 		if (x & AA_X_INHERIT) {
 			target = e->label;
 			found = 1;
+			x |= AA_X_UNSAFE;	/* "ix fallback": nothing scrubbed */
 		} else if (x & AA_X_UNCONFINED) {
 			target = 0;
 			found = 1;
@@ -1019,6 +1021,10 @@ __noinline int aa_exec_fallback(struct aa_exec_q *e, __u32 found, __u32 target, 
 		e->q.request = AA_MAY_EXEC;
 		return aa_audit(&e->q, p, &none, NULL);
 	}
+	/* Px, Cx, Ux (upper case): the program starts with AT_SECURE, so the
+	 * dynamic linker ignores LD_PRELOAD and the like */
+	if (!(x & AA_X_UNSAFE))
+		e->secure = 1;
 	e->new_label = target;
 	e->pending = 1;
 	return 0;
@@ -1161,6 +1167,9 @@ static __always_inline int hook_bprm_creds_for_exec(struct linux_binprm *bprm)
 				r = aa_onexec_level(ep, b->aa_onexec);
 				if (r)
 					return r;
+				/* a confined task's change_onexec scrubs, as in
+				 * AppArmor (its pairing carries no "unsafe") */
+				ep->secure = 1;
 			}
 			ep->pending = 1;
 			ep->new_label = b->aa_onexec;
@@ -1192,6 +1201,8 @@ static __always_inline int hook_bprm_creds_for_exec(struct linux_binprm *bprm)
 			b->aa_flags |= NSLSM_AA_TASK_PENDING;
 		}
 	}
+	if (ep->secure)
+		bpf_bprm_opts_set(bprm, BPF_F_BPRM_SECUREEXEC);
 	return 0;
 }
 

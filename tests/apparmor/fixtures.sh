@@ -15,7 +15,7 @@ for f in r/f1 r/f2 r/.hidden r/sub/f3 r/sub/deep/f4 w/f1 w/f2 w/d1/f own/mine ow
 	echo "data $f" > /tmp/aad/$f
 done
 chown 1000:1000 /tmp/aad/own/theirs /tmp/aad/home/other/y
-for b in true child named other unconf pfall cfall safe; do
+for b in true child named other unconf pfall cfall safe uscrub cscrub; do
 	cp "$ops" /tmp/aad/bin/$b
 done
 cp "$ops" /tmp/aad/lib/x.so

@@ -51,6 +51,8 @@
  *                                  shared, slave, unbindable... or 0
  *   umount TARGET [detach]         umount2(2)
  *   pivot_root NEW OLD             pivot_root(2)
+ *   atsecure                       100 if the program started with AT_SECURE
+ *                                  (an exec that scrubs the environment), else 0
  *   move_mount clone|tree FROM TO  open_tree(2) of FROM (a detached clone, or the
  *                                  mount itself), then move_mount(2) to TO
  * RESULT is "ok" or the errno name (EACCES, EPERM, ENOENT, ...).
@@ -65,6 +67,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/ptrace.h>
@@ -437,6 +440,8 @@ static int run_op(int argc, char **argv, char *out, size_t outlen)
 		close(tfd);
 		return rc;
 	}
+	if (!strcmp(op, "atsecure"))
+		return getauxval(AT_SECURE) ? 100 : 0;
 	if (!strcmp(op, "unlink")) {
 		NEED(2);
 		return unlink(argv[1]) ? errno : 0;
