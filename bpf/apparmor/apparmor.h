@@ -142,7 +142,6 @@ __noinline int aa_audit(struct aa_query *q, const struct nslsm_aa_profile *p,
 	return q->deny_err;
 }
 
-/* Walk `d` from `state` over the name in scratch buffer q->which. */
 /* Walk `len` bytes of buf from `start`: the only copy of the step, in the
  * bpf_loop callback (the verifier checks it once). */
 static __always_inline __u32 aa_walk_len(struct dfa_walk *w, const struct nslsm_aa_dfa *d,
@@ -168,6 +167,31 @@ static __always_inline __u32 aa_walk_name(struct dfa_walk *w, const struct nslsm
 	if (buf[AA_NAME_END & (AA_BUF_SIZE - 1)] == '\0')
 		len = AA_NAME_END - start;
 	return aa_walk_len(w, d, state, buf, start, len);
+}
+
+/* aa_walk_g: walk the name at start, up to its NUL */
+#define AA_WALK_NAME 0xffffffffu
+
+/*
+ * Walk `len` bytes (or the name, AA_WALK_NAME) of scratch buffer `which`
+ * from `state`: a function of its own, so the verifier checks the walk once
+ * per program, not once per call site.
+ */
+__noinline __u32 aa_walk_g(const struct nslsm_aa_dfa *d, __u32 state, __u32 which, __u32 start,
+			   __u32 len)
+{
+	struct dfa_walk w = { 0 };
+	struct aa_scratch *sc;
+	__u32 zero = 0;
+	char *buf;
+
+	sc = bpf_map_lookup_elem(&aa_scratch, &zero);
+	if (!sc || !d)
+		return 0;
+	buf = sc->buf[which & 1];
+	if (len == AA_WALK_NAME)
+		return aa_walk_name(&w, d, state, buf, start);
+	return aa_walk_len(&w, d, state, buf, start, len);
 }
 
 /* Scratch bytes past the names (buffer 1): the network tuple, a NUL, the
@@ -205,7 +229,6 @@ __noinline int aa_query_small(struct aa_query *q)
 	struct nslsm_aa_profile *p;
 	struct nslsm_aa_perms perms = { 0 };
 	struct aa_scratch *sc;
-	struct dfa_walk w = { 0 };
 	__u32 state;
 
 	p = aa_query_target(q, &sc);
@@ -231,7 +254,7 @@ __noinline int aa_query_small(struct aa_query *q)
 		b[AA_AUX_NET + 1] = q->family;
 		b[AA_AUX_NET + 2] = q->type >> 8;
 		b[AA_AUX_NET + 3] = q->type;
-		state = aa_walk_len(&w, &p->policy, p->net_start, b, AA_AUX_NET, 4);
+		state = aa_walk_g(&p->policy, p->net_start, 1, AA_AUX_NET, 4);
 		aa_state_perms(&p->policy, state, 0, &perms);
 		return aa_audit(q, p, &perms, NULL);
 	}
@@ -284,12 +307,12 @@ enum aa_mount_src {
 
 /* Walk `len` bytes of `buf` at `off` unless the walk already died: the
  * kernel stops matching a mount at the first dead state. */
-static __always_inline __u32 aa_mnt_walk(struct dfa_walk *w, const struct nslsm_aa_dfa *d,
-					 __u32 state, const char *buf, __u32 off, __u32 len)
+static __always_inline __u32 aa_mnt_walk(const struct nslsm_aa_dfa *d, __u32 state, __u32 which,
+					 __u32 off, __u32 len)
 {
 	if (!state)
 		return 0;
-	return aa_walk_len(w, d, state, buf, off, len);
+	return aa_walk_g(d, state, which, off, len);
 }
 
 /*
@@ -305,16 +328,14 @@ __noinline int aa_query_mount(struct aa_query *q)
 	struct nslsm_aa_perms perms = { 0 };
 	struct aa_mount_args *a;
 	struct aa_scratch *sc;
-	struct dfa_walk w = { 0 };
 	const char *name;
 	__u32 state;
-	char *b0, *b1;
+	char *b1;
 
 	p = aa_query_target(q, &sc);
 	if (!p || !p->mount_start)
 		return 0;
 	a = &sc->mnt;
-	b0 = sc->buf[0];
 	b1 = sc->buf[1];
 	name = b1 + AA_MNT_PACK;
 	q->name_len = AA_MNT_PACK_LEN;
@@ -329,36 +350,36 @@ __noinline int aa_query_mount(struct aa_query *q)
 	}
 	q->deny_err = -EACCES;
 	b1[AA_AUX_NUL] = 0;
-	state = aa_walk_len(&w, &p->policy, p->mount_start, b0, a->mnt_start,
+	state = aa_walk_g(&p->policy, p->mount_start, 0, a->mnt_start,
 			    a->mnt_len);
 	if (a->op == AA_MNT_OP_UMOUNT) {
 		aa_state_perms(&p->policy, state, 0, &perms);
 		return aa_audit(q, p, &perms, name);
 	}
 	if (a->op == AA_MNT_OP_PIVOT) {
-		state = aa_mnt_walk(&w, &p->policy, state, b1, AA_AUX_NUL, 1);
-		state = aa_mnt_walk(&w, &p->policy, state, b1, a->src_start,
+		state = aa_mnt_walk(&p->policy, state, 1, AA_AUX_NUL, 1);
+		state = aa_mnt_walk(&p->policy, state, 1, a->src_start,
 				    a->src_len);
 		aa_state_perms(&p->policy, state, 0, &perms);
 		return aa_audit(q, p, &perms, name);
 	}
-	state = aa_mnt_walk(&w, &p->policy, state, b1, AA_AUX_NUL, 1);
+	state = aa_mnt_walk(&p->policy, state, 1, AA_AUX_NUL, 1);
 	if (a->src != AA_MNT_SRC_NONE)
-		state = aa_mnt_walk(&w, &p->policy, state, b1, a->src_start,
+		state = aa_mnt_walk(&p->policy, state, 1, a->src_start,
 				    a->src_len);
-	state = aa_mnt_walk(&w, &p->policy, state, b1, AA_AUX_NUL, 1);
+	state = aa_mnt_walk(&p->policy, state, 1, AA_AUX_NUL, 1);
 	if (a->type_len)
-		state = aa_mnt_walk(&w, &p->policy, state, b1, AA_MNT_TYPE,
+		state = aa_mnt_walk(&p->policy, state, 1, AA_MNT_TYPE,
 				    a->type_len & (AA_MNT_TYPE_MAX - 1));
-	state = aa_mnt_walk(&w, &p->policy, state, b1, AA_AUX_NUL, 1);
+	state = aa_mnt_walk(&p->policy, state, 1, AA_AUX_NUL, 1);
 	if (a->nflags)
-		state = aa_mnt_walk(&w, &p->policy, state, b1, AA_MNT_FLAGS, a->nflags & 63);
+		state = aa_mnt_walk(&p->policy, state, 1, AA_MNT_FLAGS, a->nflags & 63);
 	if (!state)
 		return aa_audit(q, p, &perms, name);
 	aa_state_perms(&p->policy, state, 0, &perms);
 	if (!(perms.allow & AA_MAY_MOUNT) && a->has_data && (perms.allow & AA_MNT_CONT_MATCH)) {
-		state = aa_mnt_walk(&w, &p->policy, state, b1, AA_AUX_NUL, 1);
-		state = aa_mnt_walk(&w, &p->policy, state, b0, AA_MNT_DATA,
+		state = aa_mnt_walk(&p->policy, state, 1, AA_AUX_NUL, 1);
+		state = aa_mnt_walk(&p->policy, state, 0, AA_MNT_DATA,
 				    a->data_len & (AA_MNT_DATA_MAX - 1));
 		if (state)
 			aa_state_perms(&p->policy, state, 0, &perms);
@@ -374,7 +395,6 @@ __noinline int aa_query_profile(struct aa_query *q)
 	struct nslsm_aa_profile *p;
 	struct nslsm_aa_perms perms = { 0 };
 	struct aa_scratch *sc;
-	struct dfa_walk w = { 0 };
 	__u32 state;
 	const char *name = NULL;
 
@@ -392,7 +412,7 @@ __noinline int aa_query_profile(struct aa_query *q)
 		if (!p->sig_start)
 			return 0;
 		b[AA_AUX_SIG] = q->family;
-		state = aa_walk_len(&w, &p->policy, p->sig_start, b, AA_AUX_SIG,
+		state = aa_walk_g(&p->policy, p->sig_start, 1, AA_AUX_SIG,
 				    (q->type & (AA_PEER_MAX - 1)) + 1);
 		aa_state_perms(&p->policy, state, 0, &perms);
 		return aa_audit(q, p, &perms, b + AA_AUX_PEER);
@@ -417,7 +437,7 @@ __noinline int aa_query_profile(struct aa_query *q)
 			return aa_audit(q, p, &perms, b + AA_AUX_PEER);
 		}
 		q->deny_err = -EACCES;
-		state = aa_walk_len(&w, &p->policy, p->ptrace_start, b, AA_AUX_PEER,
+		state = aa_walk_g(&p->policy, p->ptrace_start, 1, AA_AUX_PEER,
 				    q->type & (AA_PEER_MAX - 1));
 		aa_state_perms(&p->policy, state, 0, &perms);
 		return aa_audit(q, p, &perms, b + AA_AUX_PEER);
@@ -427,7 +447,7 @@ __noinline int aa_query_profile(struct aa_query *q)
 		name = sc->buf[1] + (q->start & (AA_BUF_SIZE - 1));
 		if (!p->file.nstates)
 			return aa_audit(q, p, &perms, name);
-		state = aa_walk_len(&w, &p->file, p->file.start, sc->buf[1], q->start,
+		state = aa_walk_g(&p->file, p->file.start, 1, q->start,
 				    q->type & (NSLSM_AA_NAME_MAX - 1));
 		aa_state_perms(&p->file, state, q->owner ? 0 : 1, &perms);
 		return aa_audit(q, p, &perms, name);
@@ -437,14 +457,13 @@ __noinline int aa_query_profile(struct aa_query *q)
 		if (q->name_err || !p->file.nstates)
 			return aa_audit(q, p, &perms, NULL);
 		name = sc->buf[q->which & 1] + (q->start & (NSLSM_AA_PATH_MAX - 1));
-		state = aa_walk_name(&w, &p->file, p->file.start, sc->buf[q->which & 1],
-				     q->start);
+		state = aa_walk_g(&p->file, p->file.start, q->which, q->start, AA_WALK_NAME);
 		aa_state_perms(&p->file, state, q->owner ? 0 : 1, &perms);
 		if (!(perms.allow & AA_MAY_ONEXEC))
 			return aa_audit(q, p, &perms, name);
 		sc->buf[1][AA_AUX_NUL] = 0;
-		state = aa_walk_len(&w, &p->file, state, sc->buf[1], AA_AUX_NUL, 1);
-		state = aa_walk_len(&w, &p->file, state, sc->buf[1], AA_AUX_PEER,
+		state = aa_walk_g(&p->file, state, 1, AA_AUX_NUL, 1);
+		state = aa_walk_g(&p->file, state, 1, AA_AUX_PEER,
 				    q->type & (AA_PEER_MAX - 1));
 		aa_state_perms(&p->file, state, q->family ? 0 : 1, &perms);
 		return aa_audit(q, p, &perms, name);
@@ -460,7 +479,7 @@ __noinline int aa_query_profile(struct aa_query *q)
 	name = sc->buf[q->which & 1] + (q->start & (NSLSM_AA_PATH_MAX - 1));
 	if (!p->file.nstates)
 		return aa_audit(q, p, &perms, name);
-	state = aa_walk_name(&w, &p->file, p->file.start, sc->buf[q->which & 1], q->start);
+	state = aa_walk_g(&p->file, p->file.start, q->which, q->start, AA_WALK_NAME);
 	aa_state_perms(&p->file, state, q->owner ? 0 : 1, &perms);
 	if (q->kind == AA_KIND_LINK) {
 		__u32 lallow = perms.allow, tallow;
@@ -472,8 +491,8 @@ __noinline int aa_query_profile(struct aa_query *q)
 		if (!(perms.allow & AA_MAY_LINK))
 			return aa_audit(q, p, &perms, name);
 		sc->buf[1][AA_AUX_NUL] = 0;
-		state = aa_walk_len(&w, &p->file, state, sc->buf[1], AA_AUX_NUL, 1);
-		state = aa_walk_name(&w, &p->file, state, sc->buf[1], q->target_start);
+		state = aa_walk_g(&p->file, state, 1, AA_AUX_NUL, 1);
+		state = aa_walk_g(&p->file, state, 1, q->target_start, AA_WALK_NAME);
 		aa_state_perms(&p->file, state, q->owner ? 0 : 1, &perms);
 		if (!(perms.allow & AA_MAY_LINK))
 			return aa_audit(q, p, &perms, name);
@@ -481,8 +500,7 @@ __noinline int aa_query_profile(struct aa_query *q)
 			__u32 req;
 
 			/* keep the pair's audit/quiet, take the target's allow */
-			state = aa_walk_name(&w, &p->file, p->file.start, sc->buf[1],
-					     q->target_start);
+			state = aa_walk_g(&p->file, p->file.start, 1, q->target_start, AA_WALK_NAME);
 			{
 				__u32 key2 = p->file.state_off + state, idx;
 				struct nslsm_aa_state *st = state < p->file.nstates ?

@@ -1110,6 +1110,78 @@ struct {
 
 __noinline int aa_onexec_level(struct aa_exec_q *e, __u32 target);
 
+/*
+ * The exec decision of one level of the task's chain (a function of its
+ * own: the verifier checks it once, not once per level). Returns 0 or the
+ * error that fails the exec; a pending transition of the task's own level
+ * goes into its blob.
+ */
+__noinline int aa_exec_at_level(struct aa_exec_q *ep, __u32 level)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct nslsm_task_blob *b = task_blob(task);
+	struct nslsm_ns *ns;
+	__u32 own, l = level;
+	int r;
+
+	if (!ep || !blob_enrolled(b))
+		return 0;
+	own = b->depth;
+	if (l > own || l >= NSLSM_MAX_DEPTH)
+		return 0;
+	asm volatile("" : "+r"(l));
+	l &= NSLSM_MAX_DEPTH - 1;
+	ns = ns_get(b->level[l].ns_id);
+	if (!ns || !(ns->modules & AA_MOD_BIT))
+		return 0;
+	ep->label = b->level[l].label[NSLSM_MOD_APPARMOR];
+	ep->transition = l == own;
+	ep->pending = 0;
+	ep->q.policy_ns = ns->id;
+	ep->q.ns_mode = ns->aa_mode;
+	if (l == own && b->aa_onexec) {
+		/* nslsm run --apparmor, or change_onexec: the task's own
+		 * request is checked by the profiles it execs from */
+		if ((b->aa_flags & NSLSM_AA_TASK_ONEXEC_CHECK) && ep->label) {
+			r = aa_onexec_level(ep, b->aa_onexec);
+			if (r)
+				return r;
+			/* a confined task's change_onexec scrubs, as in
+			 * AppArmor (its pairing carries no "unsafe") */
+			ep->secure = 1;
+		}
+		ep->pending = 1;
+		ep->new_label = b->aa_onexec;
+	} else if (!ep->label) {
+		if (l == own && !ep->q.name_err) {
+			struct aa_find_q f = { .ns_id = ns->id, .start = ep->q.start, .len = ep->len };
+
+			aa_find_attach(&f);
+			ep->new_label = f.found;
+			ep->pending = f.found != 0;
+		}
+	} else {
+		r = aa_exec_level(ep);
+		if (r)
+			return r;
+		if (ep->need_find) {
+			struct aa_find_q f = { .ns_id = ns->id, .parent = ep->find_parent,
+					       .aa_ns = ep->find_aa_ns, .start = ep->q.start,
+					       .len = ep->len };
+
+			aa_find_attach(&f);
+			r = aa_exec_fallback(ep, f.found != 0, f.found, ep->xindex);
+			if (r)
+				return r;
+		}
+	}
+	if (l == own && ep->pending) {
+		b->aa_pending = ep->new_label;
+		b->aa_flags |= NSLSM_AA_TASK_PENDING;
+	}
+	return 0;
+}
+
 static __always_inline int hook_bprm_creds_for_exec(struct linux_binprm *bprm)
 {
 	struct aa_exec_q *ep;
@@ -1117,9 +1189,6 @@ static __always_inline int hook_bprm_creds_for_exec(struct linux_binprm *bprm)
 	struct subject s;
 	struct file *file;
 	struct inode *inode;
-	__u32 start = 0, len = 0, own;
-	int rc;
-
 	__u32 zero = 0;
 
 	if (!subject_get(&s) || !blob_enrolled(s.blob))
@@ -1132,74 +1201,29 @@ static __always_inline int hook_bprm_creds_for_exec(struct linux_binprm *bprm)
 	ep->q.deny_err = -EACCES;
 	ep->q.kind = AA_KIND_FILE;
 	b = s.blob;
-	own = b->depth;
-	if (own >= NSLSM_MAX_DEPTH)
+	if (b->depth >= NSLSM_MAX_DEPTH)
 		return 0;
 	b->aa_flags &= ~NSLSM_AA_TASK_PENDING;
 	file = BPF_CORE_READ(bprm, file);
 	inode = BPF_CORE_READ(file, f_inode);
 	ep->q.ouid = BPF_CORE_READ(inode, i_uid.val);
 	ep->q.owner = ep->q.ouid == aa_current_fsuid();
-	rc = aa_build_name(BPF_CORE_READ(file, f_path.mnt), BPF_CORE_READ(file, f_path.dentry),
-			   false, 0, &start, &len);
-	ep->q.name_err = rc;
-	ep->q.start = start;
-	ep->len = len;
+	{
+		struct aa_name_req n = { .mnt = (__u64)BPF_CORE_READ(file, f_path.mnt),
+					 .dentry = (__u64)BPF_CORE_READ(file, f_path.dentry) };
 
+		ep->q.name_err = aa_build_name_g(&n);
+		ep->q.start = n.start;
+		ep->len = n.len;
+	}
 	for (__u32 level = 0; level < NSLSM_MAX_DEPTH; level++) {
-		struct nslsm_ns *ns;
 		int r;
 
-		if (level > own || level >= s.levels)
+		if (level >= s.levels)
 			break;
-		ns = ns_get(subject_level_ns(&s, level));
-		if (!ns || !(ns->modules & AA_MOD_BIT))
-			continue;
-		ep->label = aa_level_label(&s, level);
-		ep->transition = level == own;
-		ep->pending = 0;
-		ep->q.policy_ns = ns->id;
-		ep->q.ns_mode = ns->aa_mode;
-		if (level == own && b->aa_onexec) {
-			/* nslsm run --apparmor, or change_onexec: the task's own
-			 * request is checked by the profiles it execs from */
-			if ((b->aa_flags & NSLSM_AA_TASK_ONEXEC_CHECK) && ep->label) {
-				r = aa_onexec_level(ep, b->aa_onexec);
-				if (r)
-					return r;
-				/* a confined task's change_onexec scrubs, as in
-				 * AppArmor (its pairing carries no "unsafe") */
-				ep->secure = 1;
-			}
-			ep->pending = 1;
-			ep->new_label = b->aa_onexec;
-		} else if (!ep->label) {
-			if (level == own && !rc) {
-				struct aa_find_q f = { .ns_id = ns->id, .start = start, .len = len };
-
-				aa_find_attach(&f);
-				ep->new_label = f.found;
-				ep->pending = f.found != 0;
-			}
-		} else {
-			r = aa_exec_level(ep);
-			if (r)
-				return r;
-			if (ep->need_find) {
-				struct aa_find_q f = { .ns_id = ns->id, .parent = ep->find_parent,
-						       .aa_ns = ep->find_aa_ns, .start = start,
-						       .len = len };
-
-				aa_find_attach(&f);
-				r = aa_exec_fallback(ep, f.found != 0, f.found, ep->xindex);
-				if (r)
-					return r;
-			}
-		}
-		if (level == own && ep->pending) {
-			b->aa_pending = ep->new_label;
-			b->aa_flags |= NSLSM_AA_TASK_PENDING;
-		}
+		r = aa_exec_at_level(ep, level);
+		if (r)
+			return r;
 	}
 	if (ep->secure)
 		bpf_bprm_opts_set(bprm, BPF_F_BPRM_SECUREEXEC);

@@ -71,6 +71,7 @@ enum aa_res_mode {
 	AA_RES_MOUNTS = 2,	/* step into a mount on top of the dentry */
 	AA_RES_LINK = 3,	/* follow the dentry if it is a symbolic link */
 	AA_RES_DOTDOT = 4,	/* ".." */
+	AA_RES_LEN = 5,		/* measure the component */
 };
 
 struct aa_resolve {
@@ -183,12 +184,10 @@ static __always_inline long aa_res_follow(struct aa_resolve *r, struct inode *in
 static __always_inline long aa_res_next(struct aa_resolve *r)
 {
 	char *cur = (r->which & 1) ? r->ws1 : r->ws0;
-	struct dentry *d = (struct dentry *)r->dentry;
-	struct inode *inode;
-	__u32 pos = r->pos, i;
+	__u32 pos = r->pos;
 	char c;
 
-	if (!cur || !r->b0 || pos >= AA_WS_SIZE)
+	if (!cur || pos >= AA_WS_SIZE)
 		return aa_res_fail(r, -ENAMETOOLONG);
 	c = cur[pos & (AA_WS_SIZE - 1)];
 	if (c == '/') {
@@ -199,16 +198,32 @@ static __always_inline long aa_res_next(struct aa_resolve *r)
 		r->done = 1;
 		return 1;
 	}
-	for (i = 0; i < AA_COMP_MAX; i++) {
-		char ch = cur[(pos + i) & (AA_WS_SIZE - 1)];
+	r->clen = 0;
+	r->mode = AA_RES_LEN;
+	return 0;
+}
 
-		if (ch == '/' || ch == 0)
-			break;
+/* One more byte of the component at pos; at its end, look it up. */
+static __always_inline long aa_res_len(struct aa_resolve *r)
+{
+	char *cur = (r->which & 1) ? r->ws1 : r->ws0;
+	__u64 *comp = (__u64 *)r->b0;
+	struct dentry *d = (struct dentry *)r->dentry;
+	struct inode *inode;
+	__u32 pos = r->pos, i = r->clen;
+	char c, ch;
+
+	if (!cur || !comp)
+		return aa_res_fail(r, -EINVAL);
+	ch = cur[(pos + i) & (AA_WS_SIZE - 1)];
+	if (ch != '/' && ch != 0) {
+		if (++r->clen >= AA_COMP_MAX || pos + r->clen >= AA_WS_SIZE)
+			return aa_res_fail(r, -ENAMETOOLONG);
+		return 0;
 	}
-	if (i >= AA_COMP_MAX)
-		return aa_res_fail(r, -ENAMETOOLONG);
-	r->clen = i;
+	c = cur[pos & (AA_WS_SIZE - 1)];
 	r->pos = pos + i;
+	r->mode = AA_RES_NEXT;
 	if (i == 1 && c == '.')
 		return 0;
 	if (i == 2 && c == '.' && cur[(pos + 1) & (AA_WS_SIZE - 1)] == '.') {
@@ -220,8 +235,10 @@ static __always_inline long aa_res_next(struct aa_resolve *r)
 		return aa_res_fail(r, -ENOENT);
 	if ((BPF_CORE_READ(inode, i_mode) & AA_S_IFMT) != AA_S_IFDIR)
 		return aa_res_fail(r, -ENOTDIR);
-	bpf_probe_read_kernel(r->b0 + AA_RES_COMP, i & (AA_COMP_MAX - 1),
-			      cur + (pos & (AA_WS_SIZE - 1)));
+	/* the component, zero padded, for word-wise comparisons */
+	for (int k = 0; k < AA_COMP_MAX / 8; k++)
+		comp[k] = 0;
+	bpf_probe_read_kernel(comp, i & (AA_COMP_MAX - 1), cur + (pos & (AA_WS_SIZE - 1)));
 	r->pmnt = r->mnt;
 	r->pdentry = r->dentry;
 	r->node = aa_res_first_child(r, d);
@@ -233,10 +250,10 @@ static __always_inline long aa_res_scan(struct aa_resolve *r)
 {
 	struct dentry *c;
 	const unsigned char *name;
-	__u32 len, i;
-	char *b0 = r->b0;
+	__u64 *comp = (__u64 *)r->b0, *cand;
+	__u32 len;
 
-	if (!b0)
+	if (!comp)
 		return aa_res_fail(r, -EINVAL);
 	if (!r->node || r->node == r->head) {
 		struct dentry *dir = (struct dentry *)r->pdentry;
@@ -254,11 +271,14 @@ static __always_inline long aa_res_scan(struct aa_resolve *r)
 	if (len != r->clen || len == 0 || len >= AA_COMP_MAX || !BPF_CORE_READ(c, d_hash.pprev))
 		return 0;
 	name = BPF_CORE_READ(c, d_name.name);
-	bpf_probe_read_kernel(b0 + AA_RES_CAND, len & (AA_COMP_MAX - 1), name);
-	for (i = 0; i < AA_COMP_MAX; i++) {
-		if (i >= len)
+	cand = comp + AA_RES_CAND / 8;
+	for (int k = 0; k < AA_COMP_MAX / 8; k++)
+		cand[k] = 0;
+	bpf_probe_read_kernel(cand, len & (AA_COMP_MAX - 1), name);
+	for (int k = 0; k < AA_COMP_MAX / 8; k++) {
+		if ((__u32)k * 8 >= len)
 			break;
-		if (b0[AA_RES_COMP + i] != b0[AA_RES_CAND + i])
+		if (comp[k] != cand[k])
 			return 0;
 	}
 	r->dentry = (__u64)c;
@@ -335,6 +355,8 @@ static long aa_res_step(__u32 i, void *vctx)
 	}
 	case AA_RES_DOTDOT:
 		return aa_res_dotdot(r);
+	case AA_RES_LEN:
+		return aa_res_len(r);
 	}
 	return aa_res_fail(r, -EINVAL);
 }
@@ -475,7 +497,7 @@ struct aa_mount_req {
 	__u32 flags;
 	__u32 op;		/* enum aa_mount_op */
 	__u32 hook;
-	__u32 resolve;		/* resolve dev as a path */
+	__s32 src_err;		/* the source could not be resolved */
 	__u32 binary;		/* the data is binary: never matched */
 	__u32 dev_str;		/* match dev as a string */
 };
@@ -556,20 +578,7 @@ __noinline int aa_mount_check(struct aa_mount_req *m)
 	b1 = sc->buf[1];
 	a->op = m->op;
 	a->flags = flags = m->flags;
-	if (m->resolve) {
-		struct aa_resolve_req rr = { .name = m->dev };
-		int rc = aa_mount_resolve(&rr);
-
-		if (rc && rc != AA_MNT_UNRESOLVED)
-			return rc;	/* the lookup fails the mount anyway */
-		if (rc) {
-			a->src = AA_MNT_SRC_NONE;
-			a->src_err = rc;
-		} else {
-			m->src_mnt = rr.mnt;
-			m->src_dentry = rr.dentry;
-		}
-	}
+	a->src_err = m->src_err;	/* unresolved: no source */
 	/* the names, once the resolver's workspace is free */
 	aa_mount_name(m->mnt, m->dentry, 0, &a->mnt_err, &a->mnt_start, &a->mnt_len);
 	if (m->src_dentry) {
@@ -662,6 +671,7 @@ static __always_inline int aa_sb_mount(const char *dev_name, const struct path *
 {
 	struct aa_mount_req *m;
 	__u32 fl = flags;
+	bool resolve = false;
 
 	m = aa_mount_begin(NSLSM_HOOK_sb_mount, AA_MNT_OP_MOUNT, (__u64)BPF_CORE_READ(path, mnt),
 			   (__u64)BPF_CORE_READ(path, dentry));
@@ -681,7 +691,7 @@ static __always_inline int aa_sb_mount(const char *dev_name, const struct path *
 		if (aa_str_empty(dev_name))
 			return -EINVAL;
 		m->flags = fl & (AA_MS_REC | AA_MS_BIND);
-		m->resolve = 1;
+		resolve = true;
 	} else if (fl & AA_MS_PROPAGATION) {
 		m->flags = fl & (AA_MS_REC | AA_MS_SILENT | AA_MS_PROPAGATION);
 		m->dev = 0;
@@ -689,7 +699,7 @@ static __always_inline int aa_sb_mount(const char *dev_name, const struct path *
 		if (aa_str_empty(dev_name))
 			return -EINVAL;
 		m->flags = AA_MS_MOVE;
-		m->resolve = 1;
+		resolve = true;
 	} else {
 		__u32 fsf = 0;
 
@@ -702,10 +712,21 @@ static __always_inline int aa_sb_mount(const char *dev_name, const struct path *
 		if (fsf & AA_FS_REQUIRES_DEV) {
 			if (aa_str_empty(dev_name))
 				return -ENOENT;
-			m->resolve = 1;
+			resolve = true;
 		} else {
 			m->dev_str = 1;
 		}
+	}
+	if (resolve) {
+		/* the source path, here: the other hooks never resolve one */
+		struct aa_resolve_req rr = { .name = m->dev };
+		int rc = aa_mount_resolve(&rr);
+
+		if (rc && rc != AA_MNT_UNRESOLVED)
+			return rc;	/* the lookup fails the mount anyway */
+		m->src_err = rc;
+		m->src_mnt = rr.mnt;
+		m->src_dentry = rr.dentry;
 	}
 	return aa_mount_check(m);
 }

@@ -19,8 +19,8 @@ static __always_inline int yama_chain_verdict(const struct subject *s, struct au
 	if (!yama_chain_get(s, &y))
 		return 0;
 	if (y.enforce_scope) {
-		rc = traceme ? yama_ptrace_traceme(y.enforce_scope, s->task, other)
-			     : yama_ptrace_access_check(y.enforce_scope, s->task, other, mode);
+		rc = traceme ? yama_traceme_g(y.enforce_scope, task_addr(s->task), task_addr(other))
+			     : yama_access_g(y.enforce_scope, task_addr(s->task), task_addr(other), mode);
 		ns = ns_get(y.enforce_ns);
 		if (rc && ns) {
 			ev->detail = y.enforce_scope;
@@ -28,8 +28,8 @@ static __always_inline int yama_chain_verdict(const struct subject *s, struct au
 		}
 	}
 	if (y.complain_scope > y.enforce_scope) {
-		rc = traceme ? yama_ptrace_traceme(y.complain_scope, s->task, other)
-			     : yama_ptrace_access_check(y.complain_scope, s->task, other, mode);
+		rc = traceme ? yama_traceme_g(y.complain_scope, task_addr(s->task), task_addr(other))
+			     : yama_access_g(y.complain_scope, task_addr(s->task), task_addr(other), mode);
 		ns = ns_get(y.complain_ns);
 		if (rc && ns) {
 			ev->detail = y.complain_scope;

@@ -54,6 +54,16 @@ static __always_inline bool task_is_descendant(struct task_struct *parent,
 	return false;
 }
 
+/* A task pointer as a plain number, for global functions (the verifier
+ * passes them scalars only; their reads are probe reads anyway). */
+static __always_inline __u64 task_addr(const struct task_struct *t)
+{
+	__u64 v = 0;
+
+	bpf_probe_read_kernel(&v, sizeof(v), &t);
+	return v;
+}
+
 /* pid_alive(): the task has not been released yet. */
 static __always_inline bool task_pid_alive(struct task_struct *t)
 {

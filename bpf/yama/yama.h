@@ -137,6 +137,20 @@ static __always_inline int yama_ptrace_traceme(__u32 scope, struct task_struct *
 	}
 }
 
+/* Yama's decisions under `scope` for current (`task`) and `other`, as
+ * functions of their own, so the verifier checks the walks over tasks once
+ * per program. traceme: `task` asks `other` (its parent) to trace it. */
+__noinline int yama_access_g(__u32 scope, __u64 task, __u64 other, __u32 mode)
+{
+	return yama_ptrace_access_check(scope, (struct task_struct *)task,
+					(struct task_struct *)other, mode);
+}
+
+__noinline int yama_traceme_g(__u32 scope, __u64 task, __u64 other)
+{
+	return yama_ptrace_traceme(scope, (struct task_struct *)task, (struct task_struct *)other);
+}
+
 /*
  * prctl(PR_SET_PTRACER, pid): remember the tracee's declaration. Returns
  * false when the table is full (counted; the exception is then not

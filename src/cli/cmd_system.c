@@ -27,7 +27,7 @@ static int parse_flags(const char *cmd, int argc, char **argv, const struct opti
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:vf", opts, &idx)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:vfs", opts, &idx)) != -1) {
 		if (c == '?' || c == ':')
 			return usage_error(cmd, "unknown option '%s'", argv[optind - 1]), -1;
 		for (int i = 0; opts[i].name; i++)
@@ -41,12 +41,14 @@ static int parse_flags(const char *cmd, int argc, char **argv, const struct opti
 
 int cmd_load(int argc, char **argv)
 {
-	static const struct option opts[] = { { "verbose", no_argument, 0, 'v' }, { 0 } };
-	bool v[1] = {};
+	static const struct option opts[] = { { "verbose", no_argument, 0, 'v' },
+					      { "stats", no_argument, 0, 's' },
+					      { 0 } };
+	bool v[2] = {};
 
 	if (parse_flags("load", argc, argv, opts, v))
 		return EXIT_USAGE;
-	if (nslsm_load(v[0]))
+	if (nslsm_load(v[0], v[1]))
 		return fail();
 	printf("nslsm loaded: %d hooks attached, state pinned under %s\n", NSLSM_HOOK_COUNT,
 	       NSLSM_PIN_DIR);

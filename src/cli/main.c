@@ -16,7 +16,7 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{ "load", cmd_load, "nslsm load [--verbose]",
+	{ "load", cmd_load, "nslsm load [--verbose] [--stats]",
 	  "Load nslsm into the running kernel: the BPF LSM programs are attached at\n"
 	  "every hook of nslsm's hook list and pinned, with all maps, under\n"
 	  "/sys/fs/bpf/nslsm. Enforcement then lasts until 'nslsm unload', whatever\n"
@@ -25,7 +25,9 @@ static const struct command commands[] = {
 	  "to a task that is not enrolled.\n\n"
 	  "Needs root, a kernel with 'bpf' in its active LSM list\n"
 	  "(/sys/kernel/security/lsm) and a BPF file system on /sys/fs/bpf.\n\n"
-	  "  -v, --verbose   show libbpf's and the verifier's messages\n" },
+	  "  -v, --verbose   show libbpf's and the verifier's messages\n"
+	  "  -s, --stats     print, per program, the instructions the verifier\n"
+	  "                  processed and the time it took (where load time goes)\n" },
 	{ "unload", cmd_unload, "nslsm unload [--force]",
 	  "Detach every nslsm program and remove every pin. Tasks still enrolled would\n"
 	  "run unconfined afterwards, so unload refuses while any exists, unless\n"

@@ -199,8 +199,55 @@ static int pin_all(struct nslsm_bpf *skel)
 	return 0;
 }
 
-int nslsm_load(bool verbose)
+/* Each program's verifier statistics (log level BPF_LOG_STATS): its
+ * "processed N insns" and "verification time N usec", one line each. */
+struct prog_stats {
+	char (*log)[4096];
+	int n;
+};
+
+static int stats_begin(struct nslsm_bpf *skel, struct prog_stats *ps)
 {
+	struct bpf_program *p;
+	int i = 0;
+
+	bpf_object__for_each_program(p, skel->obj)
+		ps->n++;
+	ps->log = calloc(ps->n, sizeof(*ps->log));
+	if (!ps->log)
+		return nslsm_fail("out of memory");
+	bpf_object__for_each_program(p, skel->obj) {
+		bpf_program__set_log_level(p, 4);
+		bpf_program__set_log_buf(p, ps->log[i++], sizeof(ps->log[0]));
+	}
+	return 0;
+}
+
+static void stats_print(struct nslsm_bpf *skel, struct prog_stats *ps)
+{
+	struct bpf_program *p;
+	unsigned long long total_us = 0, total_insns = 0;
+	int i = 0;
+
+	fprintf(stderr, "%-40s %12s %12s\n", "program", "insns", "usec");
+	bpf_object__for_each_program(p, skel->obj) {
+		const char *l = ps->log[i++], *s;
+		unsigned long long insns = 0, us = 0;
+
+		if ((s = strstr(l, "processed ")))
+			insns = strtoull(s + 10, NULL, 10);
+		if ((s = strstr(l, "verification time ")))
+			us = strtoull(s + 18, NULL, 10);
+		total_insns += insns;
+		total_us += us;
+		fprintf(stderr, "%-40s %12llu %12llu\n", bpf_program__name(p), insns, us);
+	}
+	fprintf(stderr, "%-40s %12llu %12llu\n", "total", total_insns, total_us);
+}
+
+int nslsm_load(bool verbose, bool stats)
+{
+	struct prog_stats ps = { 0 };
 	char lsm_list[256];
 	struct nslsm_bpf *skel;
 	int rc = -1;
@@ -217,11 +264,15 @@ int nslsm_load(bool verbose)
 	skel = nslsm_bpf__open();
 	if (!skel)
 		return nslsm_fail_errno(errno, "opening the BPF object");
+	if (stats && stats_begin(skel, &ps))
+		goto out;
 	if (nslsm_bpf__load(skel)) {
 		nslsm_fail_errno(errno, "loading the BPF programs into the kernel (rerun with "
 			"--verbose for the verifier's log)");
 		goto out;
 	}
+	if (stats)
+		stats_print(skel, &ps);
 	if (init_state(skel, lsm_list))
 		goto out;
 	if (pin_all(skel)) {
@@ -235,6 +286,7 @@ int nslsm_load(bool verbose)
 	rc = 0;
 out:
 	nslsm_bpf__destroy(skel);
+	free(ps.log);
 	return rc;
 }
 
