@@ -8,10 +8,11 @@
 #   C  enrolled, nslsm_bench       D  the kernel's AppArmor, nslsm_bench (aa-exec)
 #   E  enrolled, nslsm_bench_learn in a complain-mode namespace: the file
 #      tree is not in that profile, so every open of it is audited
+# Then the cost of each hook under C (bench/hookcost.sh, BPF statistics).
 # Then the scale runs (configuration C): 1,000 namespaces, every profile of
 # /etc/apparmor.d loaded, and the load times.
-# Writes OUT/raw.txt ("round config workload ns-per-op"), OUT/scale.txt and
-# OUT/facts.txt for bench/report.
+# Writes OUT/raw.txt ("round config workload ns-per-op"), OUT/hookcost.txt,
+# OUT/scale.txt and OUT/facts.txt for bench/report.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 nslsm=$root/build/nslsm
@@ -77,6 +78,9 @@ for r in $(seq 1 "$rounds"); do
 	done
 	echo "bench: round $r of $rounds done" >&2
 done
+
+# ---- where configuration C's time goes, hook by hook ----
+sh "$root/bench/hookcost.sh" "$out" C
 
 # ---- scale: configuration C, open at depth 8 ----
 sample() { # LABEL

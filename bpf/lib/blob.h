@@ -6,8 +6,13 @@
 #ifndef NSLSM_BPF_BLOB_H
 #define NSLSM_BPF_BLOB_H
 
+/* A task without any BPF local storage has no blob: one load decides it,
+ * without the lookup helper's locking (the common case: a task that was
+ * never enrolled). */
 static __always_inline struct nslsm_task_blob *task_blob(struct task_struct *task)
 {
+	if (bpf_core_field_exists(task->bpf_storage) && !task->bpf_storage)
+		return NULL;
 	return bpf_task_storage_get(&task_blobs, task, 0, 0);
 }
 
