@@ -136,7 +136,12 @@ __noinline int aa_audit(struct aa_query *q, const struct nslsm_aa_profile *p,
 		aa_cache_note_audit();
 		audit_emit(&s, &ev);
 	}
-	if (mode == NSLSM_AA_COMPLAIN)
+	/* complain mode allows what it reports; a denial quieted away (an
+	 * explicit deny rule is quiet unless audited) is enforced even in
+	 * complain mode, as the kernel's AppArmor does, except at exec,
+	 * which complain mode always lets through */
+	if (mode == NSLSM_AA_COMPLAIN &&
+	    (report || (q->hook == NSLSM_HOOK_bprm_creds_for_exec && q->request == AA_MAY_EXEC)))
 		return 0;
 	STAT_INC(denials);
 	return q->deny_err;
