@@ -82,6 +82,19 @@ static __always_inline int aa_effective_mode(const struct nslsm_aa_profile *p, _
 	return p->mode;
 }
 
+/* Queue the record of an AppArmor decision (the subject is looked up only
+ * when there is something to say). */
+static __always_inline void aa_emit(struct audit_event *ev)
+{
+	struct subject s;
+
+	s.task = bpf_get_current_task_btf();
+	s.blob = task_blob(s.task);
+	s.levels = 0;
+	aa_cache_note_audit();
+	audit_emit(&s, ev);
+}
+
 /* Audit one AppArmor decision and return its verdict. A function of its
  * own: its stack is not on the path of the DFA walk's. */
 __noinline int aa_audit(struct aa_query *q, const struct nslsm_aa_profile *p,
@@ -91,7 +104,6 @@ __noinline int aa_audit(struct aa_query *q, const struct nslsm_aa_profile *p,
 		.source = NSLSM_MOD_APPARMOR,
 		.name = name,
 	};
-	struct subject s;
 	__u32 denied;
 	__u32 report;
 	int mode;
@@ -103,9 +115,6 @@ __noinline int aa_audit(struct aa_query *q, const struct nslsm_aa_profile *p,
 	ev.hook = q->hook;
 	ev.request = q->request;
 	denied = q->request & ~perms->allow;
-	s.task = bpf_get_current_task_btf();
-	s.blob = task_blob(s.task);
-	s.levels = 0;
 	if (!denied) {
 		__u32 mask = (p->flags & NSLSM_AA_P_AUDIT_ALL) ? 0xffffffffu : perms->audit;
 
@@ -117,8 +126,7 @@ __noinline int aa_audit(struct aa_query *q, const struct nslsm_aa_profile *p,
 		ev.label = q->profile;
 		ev.ouid = q->ouid;
 		ev.name_len = q->kind == AA_KIND_MOUNT ? q->name_len : 0;
-		aa_cache_note_audit();
-		audit_emit(&s, &ev);
+		aa_emit(&ev);
 		return 0;
 	}
 	report = denied;
@@ -133,8 +141,7 @@ __noinline int aa_audit(struct aa_query *q, const struct nslsm_aa_profile *p,
 		ev.label = q->profile;
 		ev.ouid = q->ouid;
 		ev.name_len = q->kind == AA_KIND_MOUNT ? q->name_len : 0;
-		aa_cache_note_audit();
-		audit_emit(&s, &ev);
+		aa_emit(&ev);
 	}
 	/* complain mode allows what it reports; a denial quieted away (an
 	 * explicit deny rule is quiet unless audited) is enforced even in

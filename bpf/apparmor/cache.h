@@ -101,15 +101,16 @@ static __always_inline void aa_cache_note_audit(void)
 
 static __always_inline bool aa_cacheable(struct inode *inode, struct dentry *dentry)
 {
-	unsigned long magic = BPF_CORE_READ(inode, i_sb, s_magic);
-	__u16 mode = BPF_CORE_READ(inode, i_mode);
+	/* direct loads through BTF pointers: no helper call */
+	unsigned long magic = inode->i_sb->s_magic;
+	__u16 mode = inode->i_mode;
 
 	if (magic != AA_TMPFS_MAGIC && magic != AA_EXT4_MAGIC && magic != AA_XFS_MAGIC &&
 	    magic != AA_BTRFS_MAGIC)
 		return false;
-	if (!BPF_CORE_READ(dentry, d_hash.pprev))
+	if (!dentry->d_hash.pprev)
 		return false;	/* unhashed: deleted */
-	return (mode & 00170000) == 0040000 /* S_IFDIR */ || BPF_CORE_READ(inode, __i_nlink) == 1;
+	return (mode & 00170000) == 0040000 /* S_IFDIR */ || inode->__i_nlink == 1;
 }
 
 /* Fill this CPU's key for the current subject and (mnt, dentry); the
@@ -133,8 +134,7 @@ static __always_inline struct aa_cache_scratch *aa_cache_key_fill(const struct n
 	cs->audited = 0;
 	cs->key.mnt = mnt;
 	cs->key.dentry = dentry;
-	cs->key.owner = BPF_CORE_READ(inode, i_uid.val) ==
-			BPF_CORE_READ(bpf_get_current_task_btf(), cred, fsuid.val);
+	cs->key.owner = inode->i_uid.val == bpf_get_current_task_btf()->cred->fsuid.val;
 	cs->key.depth = b->depth;
 #pragma unroll
 	for (__u32 l = 0; l < NSLSM_MAX_DEPTH; l++) {

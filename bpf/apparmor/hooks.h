@@ -198,7 +198,8 @@ static __always_inline __u32 aa_current_fsuid(void)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
 
-	return BPF_CORE_READ(t, cred, fsuid.val);
+	/* direct loads through BTF pointers: no helper call */
+	return t->cred->fsuid.val;
 }
 
 struct aa_path_req {
@@ -208,6 +209,11 @@ struct aa_path_req {
 	__u32 request;
 	__u32 creator;
 	__u32 is_dir;
+	/* read by the caller, through BTF pointers (no helper call) */
+	__u32 has_inode;
+	__u32 i_uid;
+	__u32 i_mode;
+	__u32 nouser;		/* the super block is SB_NOUSER */
 };
 
 /* The query of a path check lives here, not on the stack: the stacks of
@@ -225,8 +231,6 @@ __noinline int aa_path_check_g(struct aa_path_req *r)
 {
 	struct aa_query *qp;
 	__u32 zero = 0;
-	struct dentry *dentry;
-	struct inode *inode;
 	__u32 start = 0;
 	bool is_dir;
 	int rc;
@@ -239,20 +243,18 @@ __noinline int aa_path_check_g(struct aa_path_req *r)
 	__builtin_memset(qp, 0, sizeof(*qp));
 	qp->deny_err = -EACCES;
 	qp->kind = AA_KIND_FILE;
-	dentry = (struct dentry *)r->dentry;
 	is_dir = r->is_dir;
 	qp->hook = r->hook;
 	qp->request = r->request;
-	if (BPF_CORE_READ(dentry, d_sb, s_flags) & AA_SB_NOUSER)
+	if (r->nouser)
 		return 0;
-	inode = BPF_CORE_READ(dentry, d_inode);
-	if (r->creator || !inode) {
+	if (r->creator || !r->has_inode) {
 		qp->owner = 1;
 		qp->ouid = aa_current_fsuid();
 	} else {
-		qp->ouid = BPF_CORE_READ(inode, i_uid.val);
+		qp->ouid = r->i_uid;
 		qp->owner = qp->ouid == aa_current_fsuid();
-		if ((BPF_CORE_READ(inode, i_mode) & AA_S_IFMT) == AA_S_IFDIR)
+		if ((r->i_mode & AA_S_IFMT) == AA_S_IFDIR)
 			is_dir = true;
 	}
 	{
@@ -266,6 +268,19 @@ __noinline int aa_path_check_g(struct aa_path_req *r)
 	return aa_check_all_g(qp);
 }
 
+/* The object facts a path check needs, read through BTF pointers. */
+static __always_inline void aa_path_req_fill(struct aa_path_req *r, struct dentry *dentry)
+{
+	struct inode *inode = dentry->d_inode;
+
+	r->nouser = !!(dentry->d_sb->s_flags & AA_SB_NOUSER);
+	r->has_inode = inode != NULL;
+	if (inode) {
+		r->i_uid = inode->i_uid.val;
+		r->i_mode = inode->i_mode;
+	}
+}
+
 static __always_inline int aa_path_check(__u16 hook, struct vfsmount *mnt, struct dentry *dentry,
 					 __u32 request, bool creator, bool is_dir)
 {
@@ -275,6 +290,7 @@ static __always_inline int aa_path_check(__u16 hook, struct vfsmount *mnt, struc
 
 	if (!aa_subject(&s))
 		return 0;
+	aa_path_req_fill(&r, dentry);
 	return aa_path_check_g(&r);
 }
 
@@ -301,16 +317,18 @@ static __always_inline int aa_file_check_cached(__u16 hook, struct file *file, _
 {
 	struct aa_cache_scratch *cs = NULL;
 	struct aa_path_req r = { .hook = hook, .request = request };
+	struct dentry *dentry = file->f_path.dentry;
 	struct inode *inode;
 	struct subject s;
 	int rc;
 
 	if (!aa_subject(&s))
 		return 0;
-	r.mnt = (__u64)BPF_CORE_READ(file, f_path.mnt);
-	r.dentry = (__u64)BPF_CORE_READ(file, f_path.dentry);
+	r.mnt = (__u64)file->f_path.mnt;
+	r.dentry = (__u64)dentry;
+	aa_path_req_fill(&r, dentry);
 	inode = file->f_inode;
-	if (inode && aa_cacheable(inode, (struct dentry *)r.dentry)) {
+	if (inode && aa_cacheable(inode, dentry)) {
 		cs = aa_cache_key_fill(s.blob, inode, r.mnt, r.dentry);
 		if (cs && aa_cache_hit(inode, cs, request))
 			return 0;
@@ -387,55 +405,55 @@ static __always_inline int hook_file_lock(struct file *file, unsigned int cmd)
 
 static __always_inline int hook_path_unlink(const struct path *dir, struct dentry *dentry)
 {
-	return aa_path_check(NSLSM_HOOK_path_unlink, BPF_CORE_READ(dir, mnt), dentry,
+	return aa_path_check(NSLSM_HOOK_path_unlink, dir->mnt, dentry,
 			     AA_MAY_DELETE, false, false);
 }
 
 static __always_inline int hook_path_rmdir(const struct path *dir, struct dentry *dentry)
 {
-	return aa_path_check(NSLSM_HOOK_path_rmdir, BPF_CORE_READ(dir, mnt), dentry,
+	return aa_path_check(NSLSM_HOOK_path_rmdir, dir->mnt, dentry,
 			     AA_MAY_DELETE, false, true);
 }
 
 static __always_inline int hook_path_mkdir(const struct path *dir, struct dentry *dentry,
 					   unsigned long mode)
 {
-	return aa_path_check(NSLSM_HOOK_path_mkdir, BPF_CORE_READ(dir, mnt), dentry,
+	return aa_path_check(NSLSM_HOOK_path_mkdir, dir->mnt, dentry,
 			     AA_MAY_CREATE, true, true);
 }
 
 static __always_inline int hook_path_mknod(const struct path *dir, struct dentry *dentry,
 					   unsigned long mode, unsigned long dev)
 {
-	return aa_path_check(NSLSM_HOOK_path_mknod, BPF_CORE_READ(dir, mnt), dentry,
+	return aa_path_check(NSLSM_HOOK_path_mknod, dir->mnt, dentry,
 			     AA_MAY_CREATE, true, false);
 }
 
 static __always_inline int hook_path_symlink(const struct path *dir, struct dentry *dentry,
 					     const char *old_name)
 {
-	return aa_path_check(NSLSM_HOOK_path_symlink, BPF_CORE_READ(dir, mnt), dentry,
+	return aa_path_check(NSLSM_HOOK_path_symlink, dir->mnt, dentry,
 			     AA_MAY_CREATE, true, false);
 }
 
 static __always_inline int hook_path_truncate(const struct path *path)
 {
-	return aa_path_check(NSLSM_HOOK_path_truncate, BPF_CORE_READ(path, mnt),
-			     BPF_CORE_READ(path, dentry), AA_MAY_WRITE | AA_MAY_SETATTR, false,
+	return aa_path_check(NSLSM_HOOK_path_truncate, path->mnt,
+			     path->dentry, AA_MAY_WRITE | AA_MAY_SETATTR, false,
 			     false);
 }
 
 static __always_inline int hook_path_chmod(const struct path *path, unsigned long mode)
 {
-	return aa_path_check(NSLSM_HOOK_path_chmod, BPF_CORE_READ(path, mnt),
-			     BPF_CORE_READ(path, dentry), AA_MAY_CHMOD, false, false);
+	return aa_path_check(NSLSM_HOOK_path_chmod, path->mnt,
+			     path->dentry, AA_MAY_CHMOD, false, false);
 }
 
 static __always_inline int hook_path_chown(const struct path *path, unsigned long uid,
 					   unsigned long gid)
 {
-	return aa_path_check(NSLSM_HOOK_path_chown, BPF_CORE_READ(path, mnt),
-			     BPF_CORE_READ(path, dentry), AA_MAY_CHOWN, false, false);
+	return aa_path_check(NSLSM_HOOK_path_chown, path->mnt,
+			     path->dentry, AA_MAY_CHOWN, false, false);
 }
 
 static __always_inline int hook_path_rename(const struct path *old_dir, struct dentry *old_dentry,
@@ -473,8 +491,8 @@ static __always_inline int hook_path_link(struct dentry *old_dentry, const struc
 			      .deny_err = -EACCES, .kind = AA_KIND_LINK };
 	struct vfsmount *mnt = BPF_CORE_READ(new_dir, mnt);
 	struct inode *inode;
+	struct aa_name_req n = { .mnt = (__u64)mnt, .dentry = (__u64)new_dentry };
 	struct subject s;
-	__u32 start = 0, len = 0, tstart = 0;
 	int rc;
 
 	if (!aa_subject(&s))
@@ -482,12 +500,15 @@ static __always_inline int hook_path_link(struct dentry *old_dentry, const struc
 	inode = BPF_CORE_READ(old_dentry, d_inode);
 	q.ouid = inode ? BPF_CORE_READ(inode, i_uid.val) : 0;
 	q.owner = q.ouid == aa_current_fsuid();
-	rc = aa_build_name(mnt, new_dentry, false, 0, &start, &len);
-	if (!rc)
-		rc = aa_build_name(mnt, old_dentry, false, 1, &tstart, &len);
+	rc = aa_build_name_g(&n);
+	q.start = n.start;
+	if (!rc) {
+		n.dentry = (__u64)old_dentry;
+		n.which = 1;
+		rc = aa_build_name_g(&n);
+		q.target_start = n.start;
+	}
 	q.name_err = rc;
-	q.start = start;
-	q.target_start = tstart;
 	return aa_check_all(&s, &q);
 }
 
