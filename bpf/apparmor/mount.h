@@ -17,7 +17,6 @@
 #ifndef NSLSM_BPF_APPARMOR_MOUNT_H
 #define NSLSM_BPF_APPARMOR_MOUNT_H
 
-#define AA_MS_RDONLY 0x1
 #define AA_MS_REMOUNT 0x20
 #define AA_MS_BIND 0x1000
 #define AA_MS_MOVE 0x2000
@@ -207,7 +206,7 @@ static __always_inline long aa_res_next(struct aa_resolve *r)
 static __always_inline long aa_res_len(struct aa_resolve *r)
 {
 	char *cur = (r->which & 1) ? r->ws1 : r->ws0;
-	__u64 *comp = (__u64 *)r->b0;
+	__u64 *comp = (__u64 *)(r->b0 + AA_RES_COMP);
 	struct dentry *d = (struct dentry *)r->dentry;
 	struct inode *inode;
 	__u32 pos = r->pos, i = r->clen;
@@ -250,7 +249,7 @@ static __always_inline long aa_res_scan(struct aa_resolve *r)
 {
 	struct dentry *c;
 	const unsigned char *name;
-	__u64 *comp = (__u64 *)r->b0, *cand;
+	__u64 *comp = (__u64 *)(r->b0 + AA_RES_COMP), *cand;
 	__u32 len;
 
 	if (!comp)
