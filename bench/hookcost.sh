@@ -1,7 +1,8 @@
 #!/bin/sh
 # bench/hookcost.sh OUT [CONFIG]: where an enrolled task's time goes, hook by
-# hook, inside the guest (run by bench/run after guest.sh, or alone with
-# tests/vm/run). The kernel's BPF statistics (kernel.bpf_stats_enabled)
+# hook, inside the guest: bench/guest.sh runs it after its rounds, in the
+# state they leave (nslsm loaded, namespace bench, the file tree and the
+# archive in /tmp/bench). The kernel's BPF statistics (kernel.bpf_stats_enabled)
 # count every run of every nslsm program and its time; the macro workload
 # and open at depth 8 run once each under configuration C (or B), and
 # OUT/hookcost.txt gets one line per program that ran:
