@@ -326,13 +326,14 @@ static __always_inline int aa_file_check_cached(__u16 hook, struct file *file, _
 		return 0;
 	r.mnt = (__u64)file->f_path.mnt;
 	r.dentry = (__u64)dentry;
-	aa_path_req_fill(&r, dentry);
 	inode = file->f_inode;
 	if (inode && aa_cacheable(inode, dentry)) {
 		cs = aa_cache_key_fill(s.blob, inode, r.mnt, r.dentry);
 		if (cs && aa_cache_hit(inode, cs, request))
 			return 0;
 	}
+	/* a miss: the object facts the check needs */
+	aa_path_req_fill(&r, dentry);
 	rc = aa_path_check_g(&r);
 	if (!rc && cs && inode)
 		aa_cache_store(inode, cs, request);
