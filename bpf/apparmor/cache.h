@@ -4,12 +4,16 @@
  * file) that the policy allowed without an audit record is remembered on
  * the file's inode (BPF inode storage, freed
  * with the inode), so the same subject opening the same file the same way
- * again costs a lookup, not a path walk and a DFA walk.
+ * again costs a lookup, not a path walk and a DFA walk. An exec decision
+ * is remembered the same way, with its outcome: the label the task moves
+ * to and whether the exec is secure (AT_SECURE).
  *
  * An entry answers only when everything the verdict depended on is
  * unchanged:
  *  - the subject: its depth and, at every level, namespace and label
  *    (exec transitions, change_profile, hats change them);
+ *  - the subject's mount namespace: a mount of another one is
+ *    disconnected (no name), so the same object may be judged otherwise;
  *  - the object's name: the same mount and dentry, still hashed (not
  *    unlinked), and no rename and no change of the mount tree anywhere
  *    since: the kernel's rename_lock and mount_lock sequence counts, which
@@ -37,6 +41,8 @@
 struct aa_cache_key {
 	__u64 policy_epoch;
 	__u64 seqs;			/* rename_lock << 32 | mount_lock */
+	__u64 mntns;			/* the subject's mount namespace: a mount
+					 * of another one is disconnected */
 	__u64 mnt;
 	__u64 dentry;
 	__u32 owner;
@@ -44,9 +50,17 @@ struct aa_cache_key {
 	__u32 sub[2 * NSLSM_MAX_DEPTH];	/* ns id, AppArmor label per level */
 };
 
+/* An exec decision (bprm_creds_for_exec) for the key: allowed silently,
+ * and its outcome. */
+#define AA_CX_VALID 1u
+#define AA_CX_PENDING 2u		/* the task's own label becomes x_label */
+#define AA_CX_SECURE 4u			/* AT_SECURE */
+
 struct aa_cache_val {
 	struct bpf_spin_lock lock;
 	__u32 ok;			/* requests allowed silently */
+	__u32 x_flags;			/* AA_CX_*: 0 = no exec decision */
+	__u32 x_label;
 	struct aa_cache_key key;
 };
 
@@ -113,28 +127,103 @@ static __always_inline bool aa_cacheable(struct inode *inode, struct dentry *den
 	return (mode & 00170000) == 0040000 /* S_IFDIR */ || inode->__i_nlink == 1;
 }
 
-/* Fill this CPU's key for the current subject and (mnt, dentry); the
- * epochs are read now, before any walk. */
-static __always_inline struct aa_cache_scratch *aa_cache_key_fill(const struct nslsm_task_blob *b,
-								 struct inode *inode,
-								 __u64 mnt, __u64 dentry)
+/* What a verdict on (mnt, dentry) of inode depends on now, besides the
+ * subject: read before any walk. */
+struct aa_cache_now {
+	__u64 policy_epoch;
+	__u64 seqs;
+	__u64 mntns;
+	__u32 owner;
+};
+
+static __always_inline bool aa_cache_now(struct inode *inode, struct aa_cache_now *now)
 {
 	struct nslsm_config *cfg = config_get();
-	struct aa_cache_scratch *cs;
+	struct task_struct *task;
 	struct nslsm_aa_epoch *e;
 	__u32 zero = 0;
 
-	cs = bpf_map_lookup_elem(&aa_cache_scratch, &zero);
 	e = bpf_map_lookup_elem(&aa_epoch, &zero);
-	if (!cs || !cfg || !e || !blob_enrolled(b))
+	if (!cfg || !e)
+		return false;
+	now->policy_epoch = e->policy;
+	if (!aa_fs_seqs(cfg, &now->seqs))
+		return false;
+	task = bpf_get_current_task_btf();
+	now->owner = inode->i_uid.val == task->cred->fsuid.val;
+	now->mntns = (__u64)task->nsproxy->mnt_ns;
+	return true;
+}
+
+/* Does the entry's key say this subject, this object, now? Only the
+ * subject's live levels are compared: the key zeroes the others. */
+static __always_inline bool aa_cache_key_match(const struct aa_cache_key *k,
+					       const struct nslsm_task_blob *b,
+					       const struct aa_cache_now *now, __u64 mnt,
+					       __u64 dentry)
+{
+	__u32 depth = b->depth;
+
+	if (k->policy_epoch != now->policy_epoch || k->seqs != now->seqs ||
+	    k->mntns != now->mntns || k->mnt != mnt ||
+	    k->dentry != dentry || k->owner != now->owner || k->depth != depth ||
+	    depth >= NSLSM_MAX_DEPTH)
+		return false;
+	for (__u32 l = 0; l < NSLSM_MAX_DEPTH; l++) {
+		if (k->sub[2 * l] != b->level[l].ns_id ||
+		    k->sub[2 * l + 1] != b->level[l].label[NSLSM_MOD_APPARMOR])
+			return false;
+		if (l == depth)
+			break;
+	}
+	return true;
+}
+
+static __always_inline void aa_cache_count(bool hit)
+{
+	if (hit)
+		STAT_INC(aa_cache_hits);
+	else
+		STAT_INC(aa_cache_misses);
+}
+
+/* Does the cache allow `request` by the enrolled subject b on (mnt,
+ * dentry) of inode, now? */
+static __always_inline bool aa_cache_hit(struct inode *inode, const struct nslsm_task_blob *b,
+					 const struct aa_cache_now *now, __u64 mnt, __u64 dentry,
+					 __u32 request)
+{
+	struct aa_cache_val *v = bpf_inode_storage_get(&aa_cache, inode, 0, 0);
+	bool hit = false;
+
+	if (v) {
+		bpf_spin_lock(&v->lock);
+		hit = !(request & ~v->ok) && aa_cache_key_match(&v->key, b, now, mnt, dentry);
+		bpf_spin_unlock(&v->lock);
+	}
+	aa_cache_count(hit);
+	return hit;
+}
+
+/* A miss: this CPU's key for the subject b on (mnt, dentry) as of `now`,
+ * to store the verdict under when the walk allows without a record. */
+static __always_inline struct aa_cache_scratch *aa_cache_key_fill(const struct nslsm_task_blob *b,
+								 const struct aa_cache_now *now,
+								 __u64 mnt, __u64 dentry)
+{
+	struct aa_cache_scratch *cs;
+	__u32 zero = 0;
+
+	cs = bpf_map_lookup_elem(&aa_cache_scratch, &zero);
+	if (!cs || !blob_enrolled(b))
 		return NULL;
-	cs->key.policy_epoch = e->policy;
-	if (!aa_fs_seqs(cfg, &cs->key.seqs))
-		return NULL;
+	cs->key.policy_epoch = now->policy_epoch;
+	cs->key.seqs = now->seqs;
+	cs->key.mntns = now->mntns;
 	cs->audited = 0;
 	cs->key.mnt = mnt;
 	cs->key.dentry = dentry;
-	cs->key.owner = inode->i_uid.val == bpf_get_current_task_btf()->cred->fsuid.val;
+	cs->key.owner = now->owner;
 	cs->key.depth = b->depth;
 #pragma unroll
 	for (__u32 l = 0; l < NSLSM_MAX_DEPTH; l++) {
@@ -150,7 +239,7 @@ static __always_inline bool aa_cache_key_eq(const struct aa_cache_key *a,
 					    const struct aa_cache_key *b)
 {
 	bool eq = a->policy_epoch == b->policy_epoch && a->seqs == b->seqs &&
-		  a->mnt == b->mnt && a->dentry == b->dentry && a->owner == b->owner &&
+		  a->mntns == b->mntns && a->mnt == b->mnt && a->dentry == b->dentry && a->owner == b->owner &&
 		  a->depth == b->depth;
 
 #pragma unroll
@@ -159,28 +248,10 @@ static __always_inline bool aa_cache_key_eq(const struct aa_cache_key *a,
 	return eq;
 }
 
-/* Does the cache allow `request` for the key in cs? */
-static __always_inline bool aa_cache_hit(struct inode *inode, struct aa_cache_scratch *cs,
-					 __u32 request)
-{
-	struct aa_cache_val *v = bpf_inode_storage_get(&aa_cache, inode, 0, 0);
-	bool hit = false;
-
-	if (v) {
-		bpf_spin_lock(&v->lock);
-		hit = aa_cache_key_eq(&v->key, &cs->key) && !(request & ~v->ok);
-		bpf_spin_unlock(&v->lock);
-	}
-	if (hit)
-		STAT_INC(aa_cache_hits);
-	else
-		STAT_INC(aa_cache_misses);
-	return hit;
-}
-
-/* The policy allowed `request` for the key in cs without a record. */
-static __always_inline void aa_cache_store(struct inode *inode, struct aa_cache_scratch *cs,
-					   __u32 request)
+/* Remember, for the key in cs, the requests the policy allowed without a
+ * record, or (x_flags, with AA_CX_VALID) an exec decision. */
+static __always_inline void aa_cache_put(struct inode *inode, struct aa_cache_scratch *cs,
+					 __u32 request, __u32 x_flags, __u32 x_label)
 {
 	struct aa_cache_val *v;
 
@@ -192,13 +263,51 @@ static __always_inline void aa_cache_store(struct inode *inode, struct aa_cache_
 	if (!aa_cache_live)
 		aa_cache_live = 1;
 	bpf_spin_lock(&v->lock);
-	if (aa_cache_key_eq(&v->key, &cs->key)) {
-		v->ok |= request;
-	} else {
+	if (!aa_cache_key_eq(&v->key, &cs->key)) {
 		v->key = cs->key;
-		v->ok = request;
+		v->ok = 0;
+		v->x_flags = 0;
+	}
+	v->ok |= request;
+	if (x_flags) {
+		v->x_flags = x_flags;
+		v->x_label = x_label;
 	}
 	bpf_spin_unlock(&v->lock);
+}
+
+static __always_inline void aa_cache_store(struct inode *inode, struct aa_cache_scratch *cs,
+					   __u32 request)
+{
+	aa_cache_put(inode, cs, request, 0, 0);
+}
+
+/* The exec decision the cache holds for the enrolled subject b executing
+ * (mnt, dentry) of inode now: AA_CX_* flags (0: none) and the label. */
+static __always_inline __u32 aa_cache_exec_hit(struct inode *inode, const struct nslsm_task_blob *b,
+					       const struct aa_cache_now *now, __u64 mnt,
+					       __u64 dentry, __u32 *label)
+{
+	struct aa_cache_val *v = bpf_inode_storage_get(&aa_cache, inode, 0, 0);
+	__u32 x = 0;
+
+	if (v) {
+		bpf_spin_lock(&v->lock);
+		if ((v->x_flags & AA_CX_VALID) && aa_cache_key_match(&v->key, b, now, mnt, dentry)) {
+			x = v->x_flags;
+			*label = v->x_label;
+		}
+		bpf_spin_unlock(&v->lock);
+	}
+	aa_cache_count(x != 0);
+	return x;
+}
+
+/* The exec decision for the key in cs, made without a record. */
+static __always_inline void aa_cache_store_exec(struct inode *inode, struct aa_cache_scratch *cs,
+						__u32 flags, __u32 label)
+{
+	aa_cache_put(inode, cs, 0, flags | AA_CX_VALID, label);
 }
 
 #endif /* NSLSM_BPF_APPARMOR_CACHE_H */

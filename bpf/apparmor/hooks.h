@@ -44,10 +44,10 @@ static __always_inline __u32 aa_label_component(__u32 label, __u32 k)
 }
 
 /* The enrolled subject, and whether any level confines it with AppArmor. */
-static __always_inline bool aa_subject(struct subject *s)
+/* The enrolled subject s (enrolled_subject() said so): the levels
+ * AppArmor checks, or false when none has AppArmor. */
+static __always_inline bool aa_subject_levels(struct subject *s)
 {
-	if (!enrolled_subject(s))
-		return false;
 	s->levels = s->blob->depth + 1;
 	if (s->levels > NSLSM_MAX_DEPTH)
 		s->levels = NSLSM_MAX_DEPTH;
@@ -63,6 +63,11 @@ static __always_inline bool aa_subject(struct subject *s)
 			return true;
 	}
 	return false;
+}
+
+static __always_inline bool aa_subject(struct subject *s)
+{
+	return enrolled_subject(s) && aa_subject_levels(s);
 }
 
 /* Ask every profile of `label` (one, or a stack); the first denial is
@@ -296,7 +301,7 @@ static __always_inline int aa_path_check(__u16 hook, struct vfsmount *mnt, struc
 
 static __always_inline __u32 aa_map_file_to_perms(struct file *file)
 {
-	__u32 mode = BPF_CORE_READ(file, f_mode), flags = BPF_CORE_READ(file, f_flags), perms = 0;
+	__u32 mode = file->f_mode, flags = file->f_flags, perms = 0;
 
 	if (mode & AA_FMODE_WRITE)
 		perms |= AA_MAY_WRITE;
@@ -311,28 +316,20 @@ static __always_inline __u32 aa_map_file_to_perms(struct file *file)
 	return perms;
 }
 
-/* `request` on an open file's name, through the decision cache
- * (apparmor/cache.h). */
-static __always_inline int aa_file_check_cached(__u16 hook, struct file *file, __u32 request)
+/* A miss of the decision cache: the full check, remembered in cs (when
+ * not NULL) if it allowed without a record. */
+static __always_inline int aa_path_check_miss(struct subject *s, __u16 hook, __u64 mnt,
+					      struct dentry *dentry, struct inode *inode,
+					      __u32 request, struct aa_cache_scratch *cs)
 {
-	struct aa_cache_scratch *cs = NULL;
-	struct aa_path_req r = { .hook = hook, .request = request };
-	struct dentry *dentry = file->f_path.dentry;
-	struct inode *inode;
-	struct subject s;
+	struct aa_path_req r = { .mnt = mnt, .dentry = (__u64)dentry, .hook = hook,
+				 .request = request };
 	int rc;
 
-	if (!aa_subject(&s))
+	if (dentry->d_sb->s_flags & AA_SB_NOUSER)
+		return 0;	/* pipes, sockets, anonymous inodes: not by path */
+	if (!aa_subject_levels(s))
 		return 0;
-	r.mnt = (__u64)file->f_path.mnt;
-	r.dentry = (__u64)dentry;
-	inode = file->f_inode;
-	if (inode && aa_cacheable(inode, dentry)) {
-		cs = aa_cache_key_fill(s.blob, inode, r.mnt, r.dentry);
-		if (cs && aa_cache_hit(inode, cs, request))
-			return 0;
-	}
-	/* a miss: the object facts the check needs */
 	aa_path_req_fill(&r, dentry);
 	rc = aa_path_check_g(&r);
 	if (!rc && cs && inode)
@@ -340,11 +337,43 @@ static __always_inline int aa_file_check_cached(__u16 hook, struct file *file, _
 	return rc;
 }
 
-static __always_inline int aa_file_open(struct file *file)
+/*
+ * `request` by the enrolled subject s on (mnt, dentry), whose inode is
+ * inode, through the decision cache (apparmor/cache.h). The cache is asked
+ * first: an entry only exists for a subject whose levels AppArmor checked,
+ * and its key holds everything that decided so (the labels, the namespaces,
+ * and the policy epoch, which every change of a namespace's modules or mode
+ * bumps).
+ */
+static __always_inline int aa_path_check_cached(struct subject *s, __u16 hook, __u64 mnt,
+						struct dentry *dentry, struct inode *inode,
+						__u32 request)
 {
-	if (BPF_CORE_READ(file, f_flags) & AA_FMODE_EXEC_FLAG)
+	struct aa_cache_scratch *cs = NULL;
+	struct aa_cache_now now;
+
+	if (inode && aa_cacheable(inode, dentry) && aa_cache_now(inode, &now)) {
+		if (aa_cache_hit(inode, s->blob, &now, mnt, (__u64)dentry, request))
+			return 0;
+		cs = aa_cache_key_fill(s->blob, &now, mnt, (__u64)dentry);
+	}
+	return aa_path_check_miss(s, hook, mnt, dentry, inode, request, cs);
+}
+
+/* `request` by the enrolled subject s on an open file's name. */
+static __always_inline int aa_file_check_cached(struct subject *s, __u16 hook, struct file *file,
+						__u32 request)
+{
+	return aa_path_check_cached(s, hook, (__u64)file->f_path.mnt, file->f_path.dentry,
+				    file->f_inode, request);
+}
+
+/* The enrolled subject s opens file. */
+static __always_inline int aa_file_open(struct subject *s, struct file *file)
+{
+	if (file->f_flags & AA_FMODE_EXEC_FLAG)
 		return 0;	/* exec: decided in bprm_creds_for_exec */
-	return aa_file_check_cached(NSLSM_HOOK_file_open, file, aa_map_file_to_perms(file));
+	return aa_file_check_cached(s, NSLSM_HOOK_file_open, file, aa_map_file_to_perms(file));
 }
 
 /*
@@ -359,15 +388,15 @@ static __always_inline int aa_file_open(struct file *file)
  */
 static __always_inline int aa_file_perm(__u16 hook, struct file *file, __u32 request)
 {
+	struct subject s;
 	__u32 granted;
 
-	if (BPF_CORE_READ(file, f_flags) & AA_FMODE_EXEC_FLAG) {
-		struct task_struct *task = bpf_get_current_task_btf();
-		struct nslsm_task_blob *b = task_blob(task);
-
+	if (!enrolled_subject(&s))
+		return 0;
+	if (file->f_flags & AA_FMODE_EXEC_FLAG) {
 		granted = AA_MAY_EXEC | AA_MAY_READ | AA_EXEC_MMAP;
-		if (blob_enrolled(b) && (b->aa_flags & NSLSM_AA_TASK_CHANGED)) {
-			if (!b->aa_prev)
+		if (s.blob->aa_flags & NSLSM_AA_TASK_CHANGED) {
+			if (!s.blob->aa_prev)
 				return 0;	/* opened unconfined */
 			granted = 0;
 		}
@@ -376,7 +405,7 @@ static __always_inline int aa_file_perm(__u16 hook, struct file *file, __u32 req
 	}
 	if (!(request & ~granted))
 		return 0;
-	return aa_file_check_cached(hook, file, request);
+	return aa_file_check_cached(&s, hook, file, request);
 }
 
 static __always_inline int hook_mmap_file(struct file *file, unsigned long reqprot,
@@ -547,29 +576,121 @@ static __always_inline int aa_net(__u16 hook, __u32 request, __u32 family, __u32
 	return aa_check_small_g(&q);
 }
 
+/* The task's own AppArmor label and the policy epoch: the key of its
+ * network memo (struct nslsm_aa_net_memo). */
+static __always_inline bool aa_net_memo_key(const struct nslsm_task_blob *b, __u64 *epoch,
+					    __u32 *label)
+{
+	struct nslsm_aa_epoch *e;
+	__u32 zero = 0, d = b->depth;
+
+	e = bpf_map_lookup_elem(&aa_epoch, &zero);
+	if (!e || d >= NSLSM_MAX_DEPTH)
+		return false;
+	*epoch = e->policy;
+	*label = b->level[d].label[NSLSM_MOD_APPARMOR];
+	return true;
+}
+
+static __always_inline bool aa_net_memo_hit(const struct nslsm_task_blob *b, __u64 epoch,
+					    __u32 label, __u32 family, __u32 type, __u32 request)
+{
+#pragma unroll
+	for (int i = 0; i < NSLSM_AA_NET_MEMO; i++) {
+		const struct nslsm_aa_net_memo *m = &b->aa_net[i];
+
+		if (m->epoch == epoch && m->label == label && m->family == family &&
+		    m->type == type && !(request & ~m->ok)) {
+			STAT_INC(aa_net_hits);
+			return true;
+		}
+	}
+	return false;
+}
+
+static __always_inline void aa_net_memo_store(struct nslsm_task_blob *b, __u64 epoch, __u32 label,
+					      __u32 family, __u32 type, __u32 request)
+{
+	struct nslsm_aa_net_memo *m;
+	__u32 i;
+
+#pragma unroll
+	for (int k = 0; k < NSLSM_AA_NET_MEMO; k++) {
+		m = &b->aa_net[k];
+		if (m->epoch == epoch && m->label == label && m->family == family &&
+		    m->type == type) {
+			m->ok |= request;
+			return;
+		}
+	}
+	i = b->aa_net_next++ & (NSLSM_AA_NET_MEMO - 1);
+	m = &b->aa_net[i];
+	m->epoch = epoch;
+	m->label = label;
+	m->family = family;
+	m->type = type;
+	m->ok = request;
+}
+
+/*
+ * `request` on a socket of (family, type) by the enrolled subject s: the
+ * task's memo first; a walk of the policy otherwise, remembered when it
+ * allowed without writing a record.
+ */
+static __always_inline int aa_net_memo(struct subject *s, __u16 hook, __u32 request,
+				       __u32 family, __u32 type)
+{
+	struct aa_cache_scratch *cs;
+	__u32 zero = 0, label;
+	__u64 epoch;
+	int rc;
+
+	if (!aa_net_memo_key(s->blob, &epoch, &label))
+		return 0;
+	if (aa_net_memo_hit(s->blob, epoch, label, family, type, request))
+		return 0;
+	if (!aa_subject_levels(s))
+		return 0;
+	STAT_INC(aa_net_misses);
+	cs = bpf_map_lookup_elem(&aa_cache_scratch, &zero);
+	if (cs)
+		cs->audited = 0;
+	rc = aa_net(hook, request, family, type);
+	if (!rc && cs && !cs->audited)
+		aa_net_memo_store(s->blob, epoch, label, family, type, request);
+	return rc;
+}
+
 static __always_inline int hook_socket_create(int family, int type, int protocol, int kern)
 {
 	struct subject s;
 
-	if (kern || !aa_subject(&s))
+	if (kern || !enrolled_subject(&s))
 		return 0;
-	return aa_net(NSLSM_HOOK_socket_create, AA_MAY_CREATE, family, type);
+	return aa_net_memo(&s, NSLSM_HOOK_socket_create, AA_MAY_CREATE, family, type);
+}
+
+/* `request` on sock by the enrolled subject s (direct loads through BTF
+ * pointers: no helper call before the policy is asked). */
+static __always_inline int aa_sock_s(struct subject *s, __u16 hook, __u32 request,
+				     struct socket *sock)
+{
+	struct sock *sk = sock->sk;
+
+	if (!sk || BPF_CORE_READ_BITFIELD(sk, sk_kern_sock))
+		return 0;
+	return aa_net_memo(s, hook, request, sk->__sk_common.skc_family, sock->type);
 }
 
 static __always_inline int aa_sock(__u16 hook, __u32 request, struct socket *sock)
 {
 	struct subject s;
-	struct sock *sk;
 
-	/* every send and receive of every task comes here: the unconfined
+	/* every send and receive of every task comes here: the unenrolled
 	 * leave first */
-	if (!aa_subject(&s))
+	if (!enrolled_subject(&s))
 		return 0;
-	sk = BPF_CORE_READ(sock, sk);
-	if (!sk || BPF_CORE_READ_BITFIELD_PROBED(sk, sk_kern_sock))
-		return 0;
-	return aa_net(hook, request, BPF_CORE_READ(sk, __sk_common.skc_family),
-		      BPF_CORE_READ(sock, type));
+	return aa_sock_s(&s, hook, request, sock);
 }
 
 /* The socket operations AppArmor mediates on an existing socket, each
@@ -1204,17 +1325,51 @@ __noinline int aa_exec_at_level(struct aa_exec_q *ep, __u32 level)
 	return 0;
 }
 
+/*
+ * The exec decision: every level of the task's chain checks the program,
+ * the task's own level finds its new label. A decision that wrote no
+ * record is remembered on the program's inode, under the decision cache's
+ * key (apparmor/cache.h), with its outcome (the new label, AT_SECURE); a
+ * change_onexec in force is always decided afresh.
+ */
 static __always_inline int hook_bprm_creds_for_exec(struct linux_binprm *bprm)
 {
+	struct aa_cache_scratch *cs = NULL;
+	struct aa_cache_now now;
 	struct aa_exec_q *ep;
 	struct nslsm_task_blob *b;
 	struct subject s;
 	struct file *file;
 	struct inode *inode;
+	struct dentry *dentry;
+	__u64 mnt;
 	__u32 zero = 0;
 
 	if (!subject_get(&s) || !blob_enrolled(s.blob))
 		return 0;
+	b = s.blob;
+	if (b->depth >= NSLSM_MAX_DEPTH)
+		return 0;
+	b->aa_flags &= ~NSLSM_AA_TASK_PENDING;
+	/* direct loads through BTF pointers: no helper call */
+	file = bprm->file;
+	inode = file->f_inode;
+	dentry = file->f_path.dentry;
+	mnt = (__u64)file->f_path.mnt;
+	if (!b->aa_onexec && inode && aa_cacheable(inode, dentry) && aa_cache_now(inode, &now)) {
+		__u32 label = 0, x = aa_cache_exec_hit(inode, b, &now, mnt, (__u64)dentry, &label);
+
+		if (x) {
+			if (x & AA_CX_PENDING) {
+				b->aa_pending = label;
+				b->aa_flags |= NSLSM_AA_TASK_PENDING;
+			}
+			if (x & AA_CX_SECURE)
+				bpf_bprm_opts_set(bprm, BPF_F_BPRM_SECUREEXEC);
+			return 0;
+		}
+		cs = aa_cache_key_fill(b, &now, mnt, (__u64)dentry);
+	}
 	ep = bpf_map_lookup_elem(&aa_exec_scratch, &zero);
 	if (!ep)
 		return 0;
@@ -1222,17 +1377,10 @@ static __always_inline int hook_bprm_creds_for_exec(struct linux_binprm *bprm)
 	ep->q.hook = NSLSM_HOOK_bprm_creds_for_exec;
 	ep->q.deny_err = -EACCES;
 	ep->q.kind = AA_KIND_FILE;
-	b = s.blob;
-	if (b->depth >= NSLSM_MAX_DEPTH)
-		return 0;
-	b->aa_flags &= ~NSLSM_AA_TASK_PENDING;
-	file = BPF_CORE_READ(bprm, file);
-	inode = BPF_CORE_READ(file, f_inode);
-	ep->q.ouid = BPF_CORE_READ(inode, i_uid.val);
+	ep->q.ouid = inode->i_uid.val;
 	ep->q.owner = ep->q.ouid == aa_current_fsuid();
 	{
-		struct aa_name_req n = { .mnt = (__u64)BPF_CORE_READ(file, f_path.mnt),
-					 .dentry = (__u64)BPF_CORE_READ(file, f_path.dentry) };
+		struct aa_name_req n = { .mnt = mnt, .dentry = (__u64)dentry };
 
 		ep->q.name_err = aa_build_name_g(&n);
 		ep->q.start = n.start;
@@ -1249,6 +1397,11 @@ static __always_inline int hook_bprm_creds_for_exec(struct linux_binprm *bprm)
 	}
 	if (ep->secure)
 		bpf_bprm_opts_set(bprm, BPF_F_BPRM_SECUREEXEC);
+	if (cs && inode)
+		aa_cache_store_exec(inode, cs,
+				    ((b->aa_flags & NSLSM_AA_TASK_PENDING) ? AA_CX_PENDING : 0) |
+					    (ep->secure ? AA_CX_SECURE : 0),
+				    b->aa_pending);
 	return 0;
 }
 

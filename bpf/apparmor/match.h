@@ -22,12 +22,40 @@
 struct path_walk {
 	__u64 dentry;
 	__u64 mnt;		/* struct mount * */
+	__u64 root;		/* its root dentry */
 	char *buf;
 	__u32 pos;
 	__s32 err;
 	__u32 done;
 	__u32 disconnected;
 };
+
+/* A dentry's parent and name: d_parent and d_name are neighbours in
+ * struct dentry, so one read (not three) gets them. */
+#define AA_DENT_SPAN 32
+
+static __always_inline bool aa_dent_read(struct dentry *d, struct dentry **parent, __u32 *len,
+					 const unsigned char **name)
+{
+	__u32 op = bpf_core_field_offset(struct dentry, d_parent);
+	__u32 on = bpf_core_field_offset(struct dentry, d_name);
+	__u32 ol = bpf_core_field_offset(struct qstr, len);
+	__u32 om = bpf_core_field_offset(struct qstr, name);
+	__u64 raw[AA_DENT_SPAN / 8];
+
+	if (on > op && on - op + om + 8 <= AA_DENT_SPAN && on - op + ol + 4 <= AA_DENT_SPAN) {
+		if (bpf_probe_read_kernel(raw, sizeof(raw), (void *)d + op))
+			return false;
+		*parent = (struct dentry *)raw[0];
+		*len = *(__u32 *)((void *)raw + (on - op + ol));
+		*name = (const unsigned char *)*(__u64 *)((void *)raw + (on - op + om));
+		return true;
+	}
+	*parent = BPF_CORE_READ(d, d_parent);
+	*len = BPF_CORE_READ(d, d_name.len);
+	*name = BPF_CORE_READ(d, d_name.name);
+	return true;
+}
 
 static long aa_path_step(__u32 i, void *vctx)
 {
@@ -37,7 +65,7 @@ static long aa_path_step(__u32 i, void *vctx)
 	const unsigned char *name;
 	__u32 len;
 
-	if (d == BPF_CORE_READ(mnt, mnt.mnt_root)) {
+	if (w->dentry == w->root) {
 		struct mount *pm = BPF_CORE_READ(mnt, mnt_parent);
 
 		if (pm == mnt) {
@@ -46,16 +74,18 @@ static long aa_path_step(__u32 i, void *vctx)
 		}
 		w->dentry = (__u64)BPF_CORE_READ(mnt, mnt_mountpoint);
 		w->mnt = (__u64)pm;
+		w->root = (__u64)BPF_CORE_READ(pm, mnt.mnt_root);
 		return 0;
 	}
-	parent = BPF_CORE_READ(d, d_parent);
+	if (!aa_dent_read(d, &parent, &len, &name)) {
+		w->err = -ENAMETOOLONG;
+		return 1;
+	}
 	if (parent == d) {
 		w->disconnected = 1;
 		w->done = 1;
 		return 1;
 	}
-	len = BPF_CORE_READ(d, d_name.len);
-	name = BPF_CORE_READ(d, d_name.name);
 	if (len == 0 || len > 255 || len + 2 >= w->pos) {
 		w->err = -ENAMETOOLONG;
 		return 1;
@@ -95,6 +125,7 @@ static __always_inline int aa_build_name(struct vfsmount *vfsmnt, struct dentry 
 	w.done = w.err;
 	w.disconnected = w.err;
 	w.pos = end + w.err;
+	w.root = (__u64)BPF_CORE_READ(vfsmnt, mnt_root) + w.err;
 	bpf_loop(NSLSM_AA_PATH_DEPTH, aa_path_step, &w, 0);
 	if (w.err)
 		return w.err;

@@ -25,14 +25,16 @@ static __always_inline int deny_on_bpffs(__u16 hook, struct inode *inode, struct
 
 static __always_inline int hook_file_open(struct file *file)
 {
-	int rc;
+	struct inode *inode = file->f_inode;
+	struct subject s;
 
-	/* both checks bind enrolled tasks only: the others pay one lookup */
-	if (!blob_enrolled(task_blob(bpf_get_current_task_btf())))
+	/* both checks bind enrolled tasks only: the others pay one load */
+	if (!enrolled_subject(&s))
 		return 0;
-	rc = deny_on_bpffs(NSLSM_HOOK_file_open, BPF_CORE_READ(file, f_inode),
-			   BPF_CORE_READ(file, f_path.dentry));
-	return rc ? rc : aa_file_open(file);
+	if (inode && inode->i_sb->s_magic == BPF_FS_MAGIC)
+		return self_deny(&s, NSLSM_HOOK_file_open, 0, NULL,
+				 (const char *)file->f_path.dentry->d_name.name);
+	return aa_file_open(&s, file);
 }
 
 static __always_inline int hook_inode_unlink(struct inode *dir, struct dentry *dentry)

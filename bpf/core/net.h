@@ -11,17 +11,17 @@
 #define AF_INET 2
 #define AF_INET6 10
 
-static __always_inline int audit_socket_address(__u16 hook, struct sockaddr *address)
+/* The record of a connect() or bind() by s, when a namespace of its
+ * chain asks for one. */
+static __always_inline int audit_socket_address(struct subject *s, __u16 hook,
+						struct sockaddr *address)
 {
 	struct audit_event ev = { .hook = hook, .source = NSLSM_SOURCE_AUDIT,
 				  .action = NSLSM_AUDIT_ALLOWED };
 	bool wanted = false;
-	struct subject s;
 	__u16 family;
 
-	if (!subject_get(&s))
-		return 0;
-	FOR_EACH_LEVEL(&s, ns, level, {
+	FOR_EACH_LEVEL(s, ns, level, {
 		if (ns->audit.net)
 			wanted = true;
 	});
@@ -44,24 +44,40 @@ static __always_inline int audit_socket_address(__u16 hook, struct sockaddr *add
 	} else if (family == AF_UNIX) {
 		ev.name = ((struct sockaddr_un *)address)->sun_path;
 	}
-	audit_emit(&s, &ev);
+	audit_emit(s, &ev);
 	return 0;
+}
+
+/* AppArmor's `request` on sock, then the record: one subject lookup. */
+static __always_inline int sock_address_op(__u16 hook, __u32 request, struct socket *sock,
+					   struct sockaddr *address)
+{
+	struct subject s;
+	int rc;
+
+	if (!subject_get(&s))
+		return 0;
+	if (blob_enrolled(s.blob)) {
+		__u32 levels = s.levels;
+
+		rc = aa_sock_s(&s, hook, request, sock);
+		if (rc)
+			return rc;
+		s.levels = levels;
+	}
+	return audit_socket_address(&s, hook, address);
 }
 
 static __always_inline int hook_socket_connect(struct socket *sock, struct sockaddr *address,
 					       int addrlen)
 {
-	int rc = aa_sock(NSLSM_HOOK_socket_connect, AA_MAY_CONNECT, sock);
-
-	return rc ? rc : audit_socket_address(NSLSM_HOOK_socket_connect, address);
+	return sock_address_op(NSLSM_HOOK_socket_connect, AA_MAY_CONNECT, sock, address);
 }
 
 static __always_inline int hook_socket_bind(struct socket *sock, struct sockaddr *address,
 					    int addrlen)
 {
-	int rc = aa_sock(NSLSM_HOOK_socket_bind, AA_MAY_BIND, sock);
-
-	return rc ? rc : audit_socket_address(NSLSM_HOOK_socket_bind, address);
+	return sock_address_op(NSLSM_HOOK_socket_bind, AA_MAY_BIND, sock, address);
 }
 
 #endif /* NSLSM_BPF_CORE_NET_H */

@@ -32,20 +32,6 @@ static __always_inline int hook_task_free(struct task_struct *task)
 }
 
 /*
- * Exec keeps the blob (task storage belongs to the task_struct, which exec
- * does not replace). This is the dispatch point for modules that
- * transition labels on exec; Yama has no exec rule.
- */
-static __always_inline int hook_bprm_check_security(struct linux_binprm *bprm)
-{
-	struct subject s;
-
-	if (!subject_get(&s))
-		return 0;
-	return 0;
-}
-
-/*
  * PR_SET_PTRACER is remembered for the namespaced Yama whenever somebody
  * can act on it: the kernel's own Yama accepted it (we run after it), or
  * the caller's chain enables nslsm's Yama. A BPF LSM program cannot make a

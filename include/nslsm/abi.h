@@ -49,6 +49,24 @@ struct nslsm_level {
 };
 
 /*
+ * A network verdict AppArmor gave the task: the requests it allowed
+ * without a record on sockets of (family, type), while the policy epoch
+ * and the task's own AppArmor label were these. Only the task's own level
+ * changes label after enrolment (exec, change_profile, change_hat), and an
+ * enrolment writes a whole new blob, so these two keys say everything the
+ * verdict depended on. An empty slot allows nothing (ok == 0).
+ */
+#define NSLSM_AA_NET_MEMO 2	/* the blob stays under 512 bytes of storage with its header */
+struct nslsm_aa_net_memo {
+	__u64 epoch;
+	__u32 label;
+	__u16 family;
+	__u16 type;
+	__u32 ok;
+	__u32 pad;
+};
+
+/*
  * The task blob, in task local storage. Written by user space through a
  * pidfd (enrolment), copied to children in task_alloc, kept across exec
  * (task storage lives as long as the task_struct).
@@ -79,6 +97,10 @@ struct nslsm_task_blob {
 	__u64 aa_hat_token;
 	__u64 contid[NSLSM_MAX_CONTIDS];
 	struct nslsm_level level[NSLSM_MAX_DEPTH];
+	/* AppArmor's network verdicts for this task (bpf/apparmor/hooks.h) */
+	struct nslsm_aa_net_memo aa_net[NSLSM_AA_NET_MEMO];
+	__u32 aa_net_next;	/* the slot the next new verdict takes */
+	__u32 pad;
 };
 
 enum nslsm_aa_task_flag {
@@ -216,6 +238,8 @@ struct nslsm_stats {
 	__u64 denials;		/* enforced denials */
 	__u64 aa_cache_hits;	/* AppArmor opens answered by the decision cache */
 	__u64 aa_cache_misses;	/* ... that walked the policy (cacheable files only) */
+	__u64 aa_net_hits;	/* AppArmor socket checks a task's memo answered */
+	__u64 aa_net_misses;	/* ... that walked the policy */
 	__u64 reserved[1];
 };
 
@@ -239,8 +263,10 @@ struct nslsm_config {
 };
 
 _Static_assert(sizeof(struct nslsm_level) == 4 + 4 * NSLSM_MAX_MODULES, "level");
+_Static_assert(sizeof(struct nslsm_aa_net_memo) == 24, "net memo");
 _Static_assert(sizeof(struct nslsm_task_blob) ==
-		       40 + 8 * NSLSM_MAX_CONTIDS + NSLSM_MAX_DEPTH * sizeof(struct nslsm_level),
+		       40 + 8 * NSLSM_MAX_CONTIDS + NSLSM_MAX_DEPTH * sizeof(struct nslsm_level) +
+			       NSLSM_AA_NET_MEMO * sizeof(struct nslsm_aa_net_memo) + 8,
 	       "blob");
 _Static_assert(sizeof(struct nslsm_ns) == NSLSM_NAME_MAX + 40 + 4 * NSLSM_MAX_MODULES, "ns");
 _Static_assert(sizeof(struct nslsm_ptracer) == 32, "ptracer");
@@ -248,7 +274,7 @@ _Static_assert(sizeof(struct nslsm_audit_record) ==
 		       80 + 8 * (NSLSM_MAX_CONTIDS - 1) + 2 * NSLSM_COMM_LEN +
 			       NSLSM_AUDIT_NAME_LEN,
 	       "record");
-_Static_assert(sizeof(struct nslsm_stats) == 64, "stats");
+_Static_assert(sizeof(struct nslsm_stats) == 80, "stats");
 _Static_assert(sizeof(struct nslsm_audit_rule) == 32 + NSLSM_AUDIT_NAME_LEN, "rule");
 _Static_assert(sizeof(struct nslsm_config) == 48, "config");
 

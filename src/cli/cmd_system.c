@@ -161,11 +161,14 @@ int cmd_status(int argc, char **argv)
 			       "\"audit_records\":%" PRIu64 ",\"audit_lost\":%" PRIu64
 			       ",\"denials\":%" PRIu64 ",\"fork_refused_no_memory\":%" PRIu64
 			       ",\"ptracer_table_full\":%" PRIu64 ",\"apparmor_cache_hits\":%" PRIu64
-			       ",\"apparmor_cache_misses\":%" PRIu64,
+			       ",\"apparmor_cache_misses\":%" PRIu64
+			       ",\"apparmor_net_memo_hits\":%" PRIu64
+			       ",\"apparmor_net_memo_misses\":%" PRIu64,
 			       count_links(), n_ns, total, (uint64_t)s.audit_records,
 			       (uint64_t)s.audit_lost, (uint64_t)s.denials, (uint64_t)s.blob_alloc_fail,
 			       (uint64_t)s.ptracer_full, (uint64_t)s.aa_cache_hits,
-			       (uint64_t)s.aa_cache_misses);
+			       (uint64_t)s.aa_cache_misses, (uint64_t)s.aa_net_hits,
+			       (uint64_t)s.aa_net_misses);
 		printf("}\n");
 		return EXIT_OK;
 	}
@@ -184,8 +187,12 @@ int cmd_status(int argc, char **argv)
 	       (uint64_t)s.blob_alloc_fail);
 	printf("ptracer table:  %" PRIu64 " declarations refused (table full)\n",
 	       (uint64_t)s.ptracer_full);
-	printf("apparmor cache: %" PRIu64 " hits, %" PRIu64 " misses (opens of cacheable files)\n",
+	printf("apparmor cache: %" PRIu64 " hits, %" PRIu64
+	       " misses (requests on cacheable files)\n",
 	       (uint64_t)s.aa_cache_hits, (uint64_t)s.aa_cache_misses);
+	printf("apparmor net:   %" PRIu64 " hits, %" PRIu64
+	       " misses (socket checks, remembered per task)\n",
+	       (uint64_t)s.aa_net_hits, (uint64_t)s.aa_net_misses);
 	print_daemon_status();
 	return EXIT_OK;
 }

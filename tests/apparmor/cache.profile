@@ -5,6 +5,12 @@ profile aad_cache {
   /tmp/aad/mv/from/** r,
   /proc/[0-9]*/attr/{apparmor/,}current w,
   change_profile -> aad_cache_none,
+  network inet stream,
+  /tmp/aad/xc/px px -> aad_cache_x,
+  /tmp/aad/xc/ix mrix,
 }
 profile aad_cache_none {
+}
+profile aad_cache_x {
+  /tmp/aad/xc/* rm,
 }

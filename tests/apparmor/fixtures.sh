@@ -15,11 +15,13 @@ for f in r/f1 r/f2 r/.hidden r/sub/f3 r/sub/deep/f4 w/f1 w/f2 w/d1/f own/mine ow
 	echo "data $f" > /tmp/aad/$f
 done
 chown 1000:1000 /tmp/aad/own/theirs /tmp/aad/home/other/y
-# hard links when the copy is on the same file system: names are what
-# AppArmor rules match, and linking is much cheaper than copying
+# the programs are copies, each its own inode with one name: nslsm's
+# decision cache holds exec decisions only for such files, and the
+# differential must see the cached decisions too (the second exec of a
+# program comes from the cache)
 for f in bin/true bin/child bin/named bin/other bin/unconf bin/pfall bin/cfall bin/safe \
 	bin/uscrub bin/cscrub lib/x.so; do
-	ln -f "$ops" /tmp/aad/$f 2>/dev/null || cp "$ops" /tmp/aad/$f
+	cp "$ops" /tmp/aad/$f
 done
 chmod 755 /tmp/aad/bin/* /tmp/aad/lib/x.so
 # extra setup of the operations under test (FILE.setup of prepare)

@@ -304,8 +304,8 @@ test_apparmor_change_profile_and_hat_from_inside() {
 	expect_contains 'error=-13' "$rec"
 }
 
-aa_cache_stat() { # hits|misses
-	nslsm status --json | grep -o "\"apparmor_cache_$1\":[0-9]*" | cut -d: -f2
+aa_cache_stat() { # cache_hits|cache_misses|net_memo_hits|net_memo_misses
+	nslsm status --json | grep -o "\"apparmor_$1\":[0-9]*" | cut -d: -f2
 }
 
 # The decision cache answers repeated opens, and no verdict outlives what it
@@ -314,11 +314,11 @@ aa_cache_stat() { # hits|misses
 test_apparmor_decision_cache_never_outlives_its_reasons() {
 	local h0 h1 m0 m1
 	aa_box box "$ROOT/tests/apparmor/cache.profile"
-	h0=$(aa_cache_stat hits)
+	h0=$(aa_cache_stat cache_hits)
 	out=$(printf 'open /tmp/aad/r/f1 r\n%.0s' 1 2 3 4 | "$NSLSM" run --ns box \
 		--apparmor aad_cache -- "$AAOPS" -f - | sed 's/^[0-9]* //' | tr '\n' ' ')
 	[ "$out" = "ok ok ok ok " ] || die "repeated opens: $out"
-	h1=$(aa_cache_stat hits)
+	h1=$(aa_cache_stat cache_hits)
 	[ "$h1" -ge $((h0 + 3)) ] || die "4 opens of one file, hits $h0 -> $h1"
 	echo "4 opens: cache hits $h0 -> $h1"
 	# a new process of the same label hits too
@@ -349,12 +349,55 @@ test_apparmor_decision_cache_never_outlives_its_reasons() {
 	expect_result EACCES box aad_cache open /tmp/aad/deny/f2link r
 	# the namespace's settings change: the next open walks the policy again
 	expect_result ok box aad_cache open /tmp/aad/r/f1 r
-	m0=$(aa_cache_stat misses)
+	m0=$(aa_cache_stat cache_misses)
 	nslsm ns set box apparmor.mode=enforce
 	expect_result ok box aad_cache open /tmp/aad/r/f1 r
-	m1=$(aa_cache_stat misses)
+	m1=$(aa_cache_stat cache_misses)
 	[ "$m1" -gt "$m0" ] || die "ns set: misses $m0 -> $m1, the old verdict answered"
 	nslsm status | grep "apparmor cache:"
+	# exec decisions are cached with their outcome: the transition (px to
+	# aad_cache_x, which cannot read /tmp/aad/r) is made again from the
+	# cache, ix keeps the label; a replaced policy decides afresh. The
+	# programs are copies, not links: only files with one name are cached.
+	mkdir -p /tmp/aad/xc
+	cp "$AAOPS" /tmp/aad/xc/px
+	cp "$AAOPS" /tmp/aad/xc/ix
+	h0=$(aa_cache_stat cache_hits)
+	expect_result ok/EACCES box aad_cache exec /tmp/aad/xc/px open /tmp/aad/r/f1 r
+	expect_result ok/EACCES box aad_cache exec /tmp/aad/xc/px open /tmp/aad/r/f1 r
+	expect_result ok/ok box aad_cache exec /tmp/aad/xc/ix open /tmp/aad/r/f1 r
+	expect_result ok/ok box aad_cache exec /tmp/aad/xc/ix open /tmp/aad/r/f1 r
+	h1=$(aa_cache_stat cache_hits)
+	[ "$h1" -ge $((h0 + 2)) ] || die "repeated execs, cache hits $h0 -> $h1"
+	nslsm apparmor replace box "$ROOT/tests/apparmor/cache-narrow.profile"
+	expect_result EACCES box aad_cache exec /tmp/aad/xc/ix
+	nslsm apparmor replace box "$ROOT/tests/apparmor/cache.profile"
+	expect_result ok/ok box aad_cache exec /tmp/aad/xc/ix open /tmp/aad/r/f1 r
+	# a task remembers its network verdicts: the same request again is
+	# answered from its memo, until its label or the policy changes
+	h0=$(aa_cache_stat net_memo_hits)
+	out=$(printf '%s\n' "socket inet stream" "socket inet stream" "socket inet stream" \
+		"changeprofile aad_cache_none" "socket inet stream" |
+		AA_OPS_NSLSM_ONLY=1 "$NSLSM" run --ns box --apparmor aad_cache -- "$AAOPS" -f - |
+		sed 's/^[0-9]* //' | tr '\n' ' ')
+	[ "$out" = "ok ok ok ok EACCES " ] || die "network memo and a label change: $out"
+	h1=$(aa_cache_stat net_memo_hits)
+	[ "$h1" -ge $((h0 + 2)) ] || die "3 sockets, memo hits $h0 -> $h1"
+	# the policy is replaced while a task holds a memo: its next socket is
+	# judged by the new policy
+	local r1 r2
+	coproc AAOPS_CO { "$NSLSM" run --ns box --apparmor aad_cache -- "$AAOPS" -f -; }
+	echo "socket inet stream" >&"${AAOPS_CO[1]}"
+	read -r r1 <&"${AAOPS_CO[0]}"
+	echo "socket inet stream" >&"${AAOPS_CO[1]}"
+	read -r r1 <&"${AAOPS_CO[0]}"
+	nslsm apparmor replace box "$ROOT/tests/apparmor/cache-narrow.profile" >/dev/null
+	echo "socket inet stream" >&"${AAOPS_CO[1]}"
+	read -r r2 <&"${AAOPS_CO[0]}"
+	exec {AAOPS_CO[1]}>&-
+	wait "$AAOPS_CO_PID" || true
+	[ "${r1#* } ${r2#* }" = "ok EACCES" ] || die "network memo across a replace: $r1, $r2"
+	nslsm status | grep "apparmor net:"
 }
 
 # The seed's slide 18: a system with dnsmasq and nscd confined by their
