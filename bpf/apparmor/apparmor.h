@@ -53,6 +53,9 @@ struct aa_query {
 	/* out */
 	__u32 allow;
 	__u32 xindex;
+	__u32 silent;		/* file rules: the requests every profile asked
+				 * allows without a record (the caller sets it
+				 * to ~0 first) */
 };
 
 enum aa_kind {
@@ -485,14 +488,21 @@ __noinline int aa_query_profile(struct aa_query *q)
 	if (q->name_err) {
 		/* no name: AppArmor's "Failed name lookup" denies, unless the
 		 * profile attaches disconnected paths */
-		if (!(q->name_err == -EACCES && (p->path_flags & AA_PATH_CONNECT_PATH)))
+		if (!(q->name_err == -EACCES && (p->path_flags & AA_PATH_CONNECT_PATH))) {
+			q->silent = 0;
 			return aa_audit(q, p, &perms, NULL);
+		}
 	}
 	name = sc->buf[q->which & 1] + (q->start & (NSLSM_AA_PATH_MAX - 1));
-	if (!p->file.nstates)
+	if (!p->file.nstates) {
+		q->silent = 0;
 		return aa_audit(q, p, &perms, name);
+	}
 	state = aa_walk_g(&p->file, p->file.start, q->which, q->start, AA_WALK_NAME);
 	aa_state_perms(&p->file, state, q->owner ? 0 : 1, &perms);
+	/* what this profile allows the name without a record, whatever was
+	 * asked: the decision cache may answer those requests next time */
+	q->silent &= (p->flags & NSLSM_AA_P_AUDIT_ALL) ? 0 : perms.allow & ~perms.audit;
 	if (q->kind == AA_KIND_LINK) {
 		__u32 lallow = perms.allow, tallow;
 

@@ -219,6 +219,10 @@ struct aa_path_req {
 	__u32 i_uid;
 	__u32 i_mode;
 	__u32 nouser;		/* the super block is SB_NOUSER */
+	/* out: what the policy allows the name without a record (0 unless
+	 * the check allowed) */
+	__u32 silent;
+	__u32 pad;
 };
 
 /* The query of a path check lives here, not on the stack: the stacks of
@@ -248,6 +252,8 @@ __noinline int aa_path_check_g(struct aa_path_req *r)
 	__builtin_memset(qp, 0, sizeof(*qp));
 	qp->deny_err = -EACCES;
 	qp->kind = AA_KIND_FILE;
+	qp->silent = ~0u;
+	r->silent = 0;
 	is_dir = r->is_dir;
 	qp->hook = r->hook;
 	qp->request = r->request;
@@ -270,7 +276,10 @@ __noinline int aa_path_check_g(struct aa_path_req *r)
 	}
 	qp->name_err = rc;
 	qp->start = start;
-	return aa_check_all_g(qp);
+	rc = aa_check_all_g(qp);
+	if (!rc)
+		r->silent = qp->silent;
+	return rc;
 }
 
 /* The object facts a path check needs, read through BTF pointers. */
@@ -332,8 +341,10 @@ static __always_inline int aa_path_check_miss(struct subject *s, __u16 hook, __u
 		return 0;
 	aa_path_req_fill(&r, dentry);
 	rc = aa_path_check_g(&r);
+	/* every request the policy allows this name silently, not only this
+	 * one: a chmod, an unlink after an open are answered too */
 	if (!rc && cs && inode)
-		aa_cache_store(inode, cs, request);
+		aa_cache_store(inode, cs, request | r.silent);
 	return rc;
 }
 
@@ -433,16 +444,32 @@ static __always_inline int hook_file_lock(struct file *file, unsigned int cmd)
 	return aa_file_perm(NSLSM_HOOK_file_lock, file, mask);
 }
 
+/* `request` on an existing object: through the decision cache. */
+static __always_inline int aa_path_check_existing(__u16 hook, struct vfsmount *mnt,
+						  struct dentry *dentry, __u32 request, bool is_dir)
+{
+	struct inode *inode = dentry->d_inode;
+	struct subject s;
+
+	/* a directory's name ends in '/' (the cache takes the kind from
+	 * the inode, as the check does for every existing object) */
+	if (!inode || (is_dir && (inode->i_mode & AA_S_IFMT) != AA_S_IFDIR))
+		return aa_path_check(hook, mnt, dentry, request, false, is_dir);
+	if (!enrolled_subject(&s))
+		return 0;
+	return aa_path_check_cached(&s, hook, (__u64)mnt, dentry, inode, request);
+}
+
 static __always_inline int hook_path_unlink(const struct path *dir, struct dentry *dentry)
 {
-	return aa_path_check(NSLSM_HOOK_path_unlink, dir->mnt, dentry,
-			     AA_MAY_DELETE, false, false);
+	return aa_path_check_existing(NSLSM_HOOK_path_unlink, dir->mnt, dentry,
+				      AA_MAY_DELETE, false);
 }
 
 static __always_inline int hook_path_rmdir(const struct path *dir, struct dentry *dentry)
 {
-	return aa_path_check(NSLSM_HOOK_path_rmdir, dir->mnt, dentry,
-			     AA_MAY_DELETE, false, true);
+	return aa_path_check_existing(NSLSM_HOOK_path_rmdir, dir->mnt, dentry,
+				      AA_MAY_DELETE, true);
 }
 
 static __always_inline int hook_path_mkdir(const struct path *dir, struct dentry *dentry,
@@ -468,22 +495,21 @@ static __always_inline int hook_path_symlink(const struct path *dir, struct dent
 
 static __always_inline int hook_path_truncate(const struct path *path)
 {
-	return aa_path_check(NSLSM_HOOK_path_truncate, path->mnt,
-			     path->dentry, AA_MAY_WRITE | AA_MAY_SETATTR, false,
-			     false);
+	return aa_path_check_existing(NSLSM_HOOK_path_truncate, path->mnt, path->dentry,
+				      AA_MAY_WRITE | AA_MAY_SETATTR, false);
 }
 
 static __always_inline int hook_path_chmod(const struct path *path, unsigned long mode)
 {
-	return aa_path_check(NSLSM_HOOK_path_chmod, path->mnt,
-			     path->dentry, AA_MAY_CHMOD, false, false);
+	return aa_path_check_existing(NSLSM_HOOK_path_chmod, path->mnt, path->dentry,
+				      AA_MAY_CHMOD, false);
 }
 
 static __always_inline int hook_path_chown(const struct path *path, unsigned long uid,
 					   unsigned long gid)
 {
-	return aa_path_check(NSLSM_HOOK_path_chown, path->mnt,
-			     path->dentry, AA_MAY_CHOWN, false, false);
+	return aa_path_check_existing(NSLSM_HOOK_path_chown, path->mnt, path->dentry,
+				      AA_MAY_CHOWN, false);
 }
 
 static __always_inline int hook_path_rename(const struct path *old_dir, struct dentry *old_dentry,

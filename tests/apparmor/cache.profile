@@ -8,6 +8,8 @@ profile aad_cache {
   network inet stream,
   /tmp/aad/xc/px px -> aad_cache_x,
   /tmp/aad/xc/ix mrix,
+  /tmp/aad/w/** rw,
+  audit /tmp/aad/alt/* rw,
 }
 profile aad_cache_none {
 }

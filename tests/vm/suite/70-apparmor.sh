@@ -355,6 +355,20 @@ test_apparmor_decision_cache_never_outlives_its_reasons() {
 	m1=$(aa_cache_stat cache_misses)
 	[ "$m1" -gt "$m0" ] || die "ns set: misses $m0 -> $m1, the old verdict answered"
 	nslsm status | grep "apparmor cache:"
+	# a walk remembers everything the name is allowed silently, not only
+	# what was asked: a chmod after an open is answered from the cache,
+	# never beyond the profile (r only), never an audited permission
+	h0=$(aa_cache_stat cache_hits)
+	out=$(printf '%s\n' "open /tmp/aad/w/f1 r" "chmod /tmp/aad/w/f1" "open /tmp/aad/r/f2 r" \
+		"chmod /tmp/aad/r/f2" "open /tmp/aad/alt/a.txt r" "chmod /tmp/aad/alt/a.txt" \
+		"chmod /tmp/aad/alt/a.txt" |
+		"$NSLSM" run --ns box --apparmor aad_cache -- "$AAOPS" -f - | sed 's/^[0-9]* //' |
+		tr '\n' ' ')
+	[ "$out" = "ok ok ok EACCES ok ok ok " ] || die "silent permissions: $out"
+	h1=$(aa_cache_stat cache_hits)
+	[ "$h1" -ge $((h0 + 1)) ] || die "chmod after open, cache hits $h0 -> $h1"
+	n=$(nslsm audit | grep -c 'name="/tmp/aad/alt/a.txt"')
+	[ "$n" -ge 3 ] || die "audited open and chmods of a.txt: $n records, not 3"
 	# exec decisions are cached with their outcome: the transition (px to
 	# aad_cache_x, which cannot read /tmp/aad/r) is made again from the
 	# cache, ix keeps the label; a replaced policy decides afresh. The
