@@ -113,14 +113,22 @@ static __always_inline void aa_cache_note_audit(void)
 		cs->audited = 1;
 }
 
-static __always_inline bool aa_cacheable(struct inode *inode, struct dentry *dentry)
+/* Local file systems, where a dentry stands for one name until a rename,
+ * an unlink or a link (which the seqcounts, d_hash and i_nlink show). */
+static __always_inline bool aa_cache_fs(struct super_block *sb)
 {
 	/* direct loads through BTF pointers: no helper call */
-	unsigned long magic = inode->i_sb->s_magic;
+	unsigned long magic = sb->s_magic;
+
+	return magic == AA_TMPFS_MAGIC || magic == AA_EXT4_MAGIC || magic == AA_XFS_MAGIC ||
+	       magic == AA_BTRFS_MAGIC;
+}
+
+static __always_inline bool aa_cacheable(struct inode *inode, struct dentry *dentry)
+{
 	__u16 mode = inode->i_mode;
 
-	if (magic != AA_TMPFS_MAGIC && magic != AA_EXT4_MAGIC && magic != AA_XFS_MAGIC &&
-	    magic != AA_BTRFS_MAGIC)
+	if (!aa_cache_fs(inode->i_sb))
 		return false;
 	if (!dentry->d_hash.pprev)
 		return false;	/* unhashed: deleted */
@@ -136,6 +144,7 @@ struct aa_cache_now {
 	__u32 owner;
 };
 
+/* inode NULL: an object the task is creating (it will own it). */
 static __always_inline bool aa_cache_now(struct inode *inode, struct aa_cache_now *now)
 {
 	struct nslsm_config *cfg = config_get();
@@ -150,7 +159,7 @@ static __always_inline bool aa_cache_now(struct inode *inode, struct aa_cache_no
 	if (!aa_fs_seqs(cfg, &now->seqs))
 		return false;
 	task = bpf_get_current_task_btf();
-	now->owner = inode->i_uid.val == task->cred->fsuid.val;
+	now->owner = inode ? inode->i_uid.val == task->cred->fsuid.val : 1;
 	now->mntns = (__u64)task->nsproxy->mnt_ns;
 	return true;
 }
@@ -308,6 +317,54 @@ static __always_inline void aa_cache_store_exec(struct inode *inode, struct aa_c
 						__u32 flags, __u32 label)
 {
 	aa_cache_put(inode, cs, 0, flags | AA_CX_VALID, label);
+}
+
+/*
+ * The last creation (mknod, mkdir, symlink, the create of open(O_CREAT))
+ * this CPU allowed without a record: the key of the new name, its owner
+ * being the creator, and what the policy allows that name silently. The
+ * first check of the object just made (the open of open(O_CREAT), a chmod
+ * after a mkdir) finds its own key here, the same subject, name, owner,
+ * policy and seqcounts, and is spared a second walk of the same name.
+ */
+struct aa_create_memo {
+	struct aa_cache_key key;
+	__u32 silent;
+	__u32 valid;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct aa_create_memo);
+} aa_create_memo SEC(".maps");
+
+static __always_inline void aa_create_memo_put(const struct aa_cache_scratch *cs, __u32 silent)
+{
+	struct aa_create_memo *m;
+	__u32 zero = 0;
+
+	if (cs->audited || !silent)
+		return;
+	m = bpf_map_lookup_elem(&aa_create_memo, &zero);
+	if (!m)
+		return;
+	m->key = cs->key;
+	m->silent = silent;
+	m->valid = 1;
+}
+
+/* What the memo says the key in cs is allowed silently, or 0. */
+static __always_inline __u32 aa_create_memo_get(const struct aa_cache_scratch *cs)
+{
+	struct aa_create_memo *m;
+	__u32 zero = 0;
+
+	m = bpf_map_lookup_elem(&aa_create_memo, &zero);
+	if (!m || !m->valid || !aa_cache_key_eq(&m->key, &cs->key))
+		return 0;
+	return m->silent;
 }
 
 #endif /* NSLSM_BPF_APPARMOR_CACHE_H */

@@ -300,12 +300,21 @@ static __always_inline int aa_path_check(__u16 hook, struct vfsmount *mnt, struc
 {
 	struct aa_path_req r = { .mnt = (__u64)mnt, .dentry = (__u64)dentry, .hook = hook,
 				 .request = request, .creator = creator, .is_dir = is_dir };
+	struct aa_cache_scratch *cs = NULL;
+	struct aa_cache_now now;
 	struct subject s;
+	int rc;
 
 	if (!aa_subject(&s))
 		return 0;
+	/* a creation: what the new name is allowed goes to the create memo */
+	if (creator && aa_cache_fs(dentry->d_sb) && aa_cache_now(NULL, &now))
+		cs = aa_cache_key_fill(s.blob, &now, (__u64)mnt, (__u64)dentry);
 	aa_path_req_fill(&r, dentry);
-	return aa_path_check_g(&r);
+	rc = aa_path_check_g(&r);
+	if (!rc && cs)
+		aa_create_memo_put(cs, r.silent);
+	return rc;
 }
 
 static __always_inline __u32 aa_map_file_to_perms(struct file *file)
@@ -337,13 +346,23 @@ static __always_inline int aa_path_check_miss(struct subject *s, __u16 hook, __u
 
 	if (dentry->d_sb->s_flags & AA_SB_NOUSER)
 		return 0;	/* pipes, sockets, anonymous inodes: not by path */
+	if (cs && inode) {
+		/* the object was just made under this very key */
+		__u32 silent = aa_create_memo_get(cs);
+
+		if (silent && !(request & ~silent)) {
+			aa_cache_store(inode, cs, request | silent);
+			return 0;
+		}
+	}
 	if (!aa_subject_levels(s))
 		return 0;
 	aa_path_req_fill(&r, dentry);
 	rc = aa_path_check_g(&r);
 	/* every request the policy allows this name silently, not only this
-	 * one: a chmod, an unlink after an open are answered too */
-	if (!rc && cs && inode)
+	 * one: a chmod, an unlink after an open are answered too (an object
+	 * being deleted is not worth the storage) */
+	if (!rc && cs && inode && !(request & AA_MAY_DELETE))
 		aa_cache_store(inode, cs, request | r.silent);
 	return rc;
 }
