@@ -36,12 +36,28 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
+/* A verdict is 0 or -errno. Kernels since 6.x refuse to load an LSM
+ * program whose return value they cannot bound to [-MAX_ERRNO, 0], and a
+ * global function's result is unbounded to the verifier. */
+static __always_inline int nslsm_verdict(int rc)
+{
+	long v = rc;
+
+	/* bound the sign-extended register itself, the one returned */
+	asm volatile("" : "+r"(v));
+	if (v > 0)
+		return 0;
+	if (v < -4095)
+		return -EPERM;
+	return v;
+}
+
 #define NSLSM_UNPAREN(...) __VA_ARGS__
 #define NSLSM_HOOK(NAME, OP, PROTO, ARGS)                                      \
 	SEC("lsm/" #NAME)                                                      \
 	int BPF_PROG(nslsm_##NAME, NSLSM_UNPAREN PROTO)                        \
 	{                                                                      \
-		return hook_##NAME ARGS;                                       \
+		return nslsm_verdict(hook_##NAME ARGS);                        \
 	}
 #include "nslsm/hooks.def"
 #undef NSLSM_HOOK
