@@ -11,6 +11,7 @@
  *                                run as "PATH nop": exits at once) + wait
  *   workload mmap FILE           mmap of FILE with PROT_EXEC, then munmap
  *   workload connect             TCP connect to a loopback listener + close
+ *                                (with a reset: no TIME_WAIT left behind)
  *   workload tree DIR            make DIR/d1/.../d16 with a file at each level
  *   workload run CMD [ARG...]    one run of CMD (the macro workload): the CPU
  *                                time, user + system, of CMD and everything it
@@ -144,8 +145,12 @@ static void op_mmap(void *arg)
 
 static struct sockaddr_in listen_addr;
 
+/* Closed with a reset (SO_LINGER 0): no TIME_WAIT socket stays behind, so
+ * a connect costs the same whatever ran before it (thousands of TIME_WAIT
+ * sockets lengthen the search for a free port). */
 static void op_connect(void *arg)
 {
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 
 	(void)arg;
@@ -153,6 +158,7 @@ static void op_connect(void *arg)
 		die("socket");
 	if (connect(fd, (struct sockaddr *)&listen_addr, sizeof(listen_addr)))
 		die("connect");
+	setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
 	close(fd);
 }
 
