@@ -637,6 +637,12 @@ static __always_inline bool aa_net_memo_key(const struct nslsm_task_blob *b, __u
 	return true;
 }
 
+static __always_inline bool aa_net_memo_is(const struct nslsm_aa_net_memo *m, __u64 epoch,
+					   __u32 label, __u32 family, __u32 type)
+{
+	return m->epoch == epoch && m->label == label && m->family == family && m->type == type;
+}
+
 static __always_inline bool aa_net_memo_hit(const struct nslsm_task_blob *b, __u64 epoch,
 					    __u32 label, __u32 family, __u32 type, __u32 request)
 {
@@ -644,8 +650,7 @@ static __always_inline bool aa_net_memo_hit(const struct nslsm_task_blob *b, __u
 	for (int i = 0; i < NSLSM_AA_NET_MEMO; i++) {
 		const struct nslsm_aa_net_memo *m = &b->aa_net[i];
 
-		if (m->epoch == epoch && m->label == label && m->family == family &&
-		    m->type == type && !(request & ~m->ok)) {
+		if (aa_net_memo_is(m, epoch, label, family, type) && !(request & ~m->ok)) {
 			STAT_INC(aa_net_hits);
 			return true;
 		}
@@ -662,8 +667,7 @@ static __always_inline void aa_net_memo_store(struct nslsm_task_blob *b, __u64 e
 #pragma unroll
 	for (int k = 0; k < NSLSM_AA_NET_MEMO; k++) {
 		m = &b->aa_net[k];
-		if (m->epoch == epoch && m->label == label && m->family == family &&
-		    m->type == type) {
+		if (aa_net_memo_is(m, epoch, label, family, type)) {
 			m->ok |= request;
 			return;
 		}

@@ -58,12 +58,10 @@ static __always_inline int sock_address_op(__u16 hook, __u32 request, struct soc
 	if (!subject_get(&s))
 		return 0;
 	if (blob_enrolled(s.blob)) {
-		__u32 levels = s.levels;
-
+		/* (AppArmor's level count is subject_get's: depth + 1) */
 		rc = aa_sock_s(&s, hook, request, sock);
 		if (rc)
 			return rc;
-		s.levels = levels;
 	}
 	return audit_socket_address(&s, hook, address);
 }
