@@ -86,7 +86,7 @@ $(BUILD)/tests/%: tests/helpers/%.c $(HDRS)
 	$(Q)$(CC) $(CFLAGS) -o $@ $< -lpthread
 
 # Static: a task confined by an AppArmor profile needs no library to start.
-$(BUILD)/tests/aa_ops: tests/helpers/aa_ops.c include/nslsm/prctl.h
+$(BUILD)/tests/aa_ops $(BUILD)/tests/reuse: $(BUILD)/tests/%: tests/helpers/%.c include/nslsm/prctl.h
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -static -o $@ $<

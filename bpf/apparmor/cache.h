@@ -320,12 +320,22 @@ static __always_inline void aa_cache_store_exec(struct inode *inode, struct aa_c
 }
 
 /*
- * The last creation (mknod, mkdir, symlink, the create of open(O_CREAT))
- * this CPU allowed without a record: the key of the new name, its owner
- * being the creator, and what the policy allows that name silently. The
- * first check of the object just made (the open of open(O_CREAT), a chmod
- * after a mkdir) finds its own key here, the same subject, name, owner,
- * policy and seqcounts, and is spared a second walk of the same name.
+ * The create memo: what the task's last creation check (mknod, mkdir,
+ * symlink, the create of open(O_CREAT)) allowed the new name without a
+ * record, under that name's key. It answers one check only: the open of
+ * the very open(O_CREAT) that made the object, told by FMODE_CREATED on
+ * the file, and it is spent by that check.
+ *
+ * Why it cannot answer for another object: the key names the dentry by
+ * its address, and a dentry may be freed and its memory reused by another
+ * name. Here the memo is the task's own (task storage, not per CPU), every
+ * creation check of the task overwrites or voids it, and FMODE_CREATED
+ * says this open ran that check on this dentry in this same system call,
+ * holding the dentry from the check to the open: the address is still the
+ * object the verdict was made for. A memo left by a creation that failed
+ * after its check (a directory not writable, a full file system) is voided
+ * by the next creation check and never read by an open that created
+ * nothing.
  */
 struct aa_create_memo {
 	struct aa_cache_key key;
@@ -334,37 +344,62 @@ struct aa_create_memo {
 };
 
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
 	__type(value, struct aa_create_memo);
 } aa_create_memo SEC(".maps");
 
-static __always_inline void aa_create_memo_put(const struct aa_cache_scratch *cs, __u32 silent)
+/* A creation check begins: the task's memo, voided (NULL: none). */
+static __always_inline struct aa_create_memo *aa_create_memo_begin(void)
 {
 	struct aa_create_memo *m;
-	__u32 zero = 0;
 
+	m = bpf_task_storage_get(&aa_create_memo, bpf_get_current_task_btf(), 0,
+				 BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (m)
+		m->valid = 0;
+	return m;
+}
+
+/* The creation check of the key in cs allowed `silent` without a record. */
+static __always_inline void aa_create_memo_put(struct aa_create_memo *m,
+					       const struct aa_cache_scratch *cs, __u32 silent)
+{
 	if (cs->audited || !silent)
-		return;
-	m = bpf_map_lookup_elem(&aa_create_memo, &zero);
-	if (!m)
 		return;
 	m->key = cs->key;
 	m->silent = silent;
 	m->valid = 1;
 }
 
-/* What the memo says the key in cs is allowed silently, or 0. */
-static __always_inline __u32 aa_create_memo_get(const struct aa_cache_scratch *cs)
+/* The open of the object its own open(O_CREAT) just made: what the memo
+ * says the key in cs is allowed silently, or 0. Spent either way. */
+static __always_inline __u32 aa_create_memo_take(const struct aa_cache_scratch *cs)
 {
 	struct aa_create_memo *m;
-	__u32 zero = 0;
+	__u32 silent;
 
-	m = bpf_map_lookup_elem(&aa_create_memo, &zero);
-	if (!m || !m->valid || !aa_cache_key_eq(&m->key, &cs->key))
+	m = bpf_task_storage_get(&aa_create_memo, bpf_get_current_task_btf(), 0, 0);
+	if (!m || !m->valid)
 		return 0;
-	return m->silent;
+	m->valid = 0;
+	silent = m->silent;
+	return aa_cache_key_eq(&m->key, &cs->key) ? silent : 0;
+}
+
+/*
+ * A dentry becomes an alias of inode (a creation, a link, a lookup that
+ * reads the inode in): its address may be that of a freed dentry that an
+ * entry of inode's cache names. Every entry of the inode goes, so an entry
+ * only ever names a dentry that was alive when it was made and has been
+ * since: all aliases made later passed here. Costs every task one load
+ * until the first entry is made, then one storage lookup.
+ */
+static __always_inline void aa_cache_forget(struct inode *inode)
+{
+	if (aa_cache_live)
+		bpf_inode_storage_delete(&aa_cache, inode);
 }
 
 #endif /* NSLSM_BPF_APPARMOR_CACHE_H */

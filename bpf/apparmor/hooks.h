@@ -8,6 +8,7 @@
 
 #define AA_FMODE_READ 0x1
 #define AA_FMODE_WRITE 0x2
+#define AA_FMODE_CREATED 0x100000	/* this open created the file */
 #define AA_O_CREAT 0100
 #define AA_O_TRUNC 01000
 #define AA_O_APPEND 02000
@@ -301,19 +302,24 @@ static __always_inline int aa_path_check(__u16 hook, struct vfsmount *mnt, struc
 	struct aa_path_req r = { .mnt = (__u64)mnt, .dentry = (__u64)dentry, .hook = hook,
 				 .request = request, .creator = creator, .is_dir = is_dir };
 	struct aa_cache_scratch *cs = NULL;
+	struct aa_create_memo *memo = NULL;
 	struct aa_cache_now now;
 	struct subject s;
 	int rc;
 
 	if (!aa_subject(&s))
 		return 0;
-	/* a creation: what the new name is allowed goes to the create memo */
-	if (creator && aa_cache_fs(dentry->d_sb) && aa_cache_now(NULL, &now))
-		cs = aa_cache_key_fill(s.blob, &now, (__u64)mnt, (__u64)dentry);
+	/* a creation: what the new name is allowed goes to the create memo
+	 * (only an open of an object on a cached file system reads it) */
+	if (creator && aa_cache_fs(dentry->d_sb)) {
+		memo = aa_create_memo_begin();
+		if (memo && aa_cache_now(NULL, &now))
+			cs = aa_cache_key_fill(s.blob, &now, (__u64)mnt, (__u64)dentry);
+	}
 	aa_path_req_fill(&r, dentry);
 	rc = aa_path_check_g(&r);
-	if (!rc && cs)
-		aa_create_memo_put(cs, r.silent);
+	if (!rc && cs && memo)
+		aa_create_memo_put(memo, cs, r.silent);
 	return rc;
 }
 
@@ -335,10 +341,13 @@ static __always_inline __u32 aa_map_file_to_perms(struct file *file)
 }
 
 /* A miss of the decision cache: the full check, remembered in cs (when
- * not NULL) if it allowed without a record. */
+ * not NULL) if it allowed without a record. `created`: the open of the
+ * open(O_CREAT) that made the object (FMODE_CREATED), which its creation
+ * check may answer. */
 static __always_inline int aa_path_check_miss(struct subject *s, __u16 hook, __u64 mnt,
 					      struct dentry *dentry, struct inode *inode,
-					      __u32 request, struct aa_cache_scratch *cs)
+					      __u32 request, struct aa_cache_scratch *cs,
+					      bool created)
 {
 	struct aa_path_req r = { .mnt = mnt, .dentry = (__u64)dentry, .hook = hook,
 				 .request = request };
@@ -346,9 +355,9 @@ static __always_inline int aa_path_check_miss(struct subject *s, __u16 hook, __u
 
 	if (dentry->d_sb->s_flags & AA_SB_NOUSER)
 		return 0;	/* pipes, sockets, anonymous inodes: not by path */
-	if (cs && inode) {
-		/* the object was just made under this very key */
-		__u32 silent = aa_create_memo_get(cs);
+	if (cs && inode && created) {
+		/* the object this system call made under this very key */
+		__u32 silent = aa_create_memo_take(cs);
 
 		if (silent && !(request & ~silent)) {
 			aa_cache_store(inode, cs, request | silent);
@@ -377,7 +386,7 @@ static __always_inline int aa_path_check_miss(struct subject *s, __u16 hook, __u
  */
 static __always_inline int aa_path_check_cached(struct subject *s, __u16 hook, __u64 mnt,
 						struct dentry *dentry, struct inode *inode,
-						__u32 request)
+						__u32 request, bool created)
 {
 	struct aa_cache_scratch *cs = NULL;
 	struct aa_cache_now now;
@@ -387,7 +396,7 @@ static __always_inline int aa_path_check_cached(struct subject *s, __u16 hook, _
 			return 0;
 		cs = aa_cache_key_fill(s->blob, &now, mnt, (__u64)dentry);
 	}
-	return aa_path_check_miss(s, hook, mnt, dentry, inode, request, cs);
+	return aa_path_check_miss(s, hook, mnt, dentry, inode, request, cs, created);
 }
 
 /* `request` by the enrolled subject s on an open file's name. */
@@ -395,7 +404,8 @@ static __always_inline int aa_file_check_cached(struct subject *s, __u16 hook, s
 						__u32 request)
 {
 	return aa_path_check_cached(s, hook, (__u64)file->f_path.mnt, file->f_path.dentry,
-				    file->f_inode, request);
+				    file->f_inode, request,
+				    hook == NSLSM_HOOK_file_open && (file->f_mode & AA_FMODE_CREATED));
 }
 
 /* The enrolled subject s opens file. */
@@ -476,7 +486,7 @@ static __always_inline int aa_path_check_existing(__u16 hook, struct vfsmount *m
 		return aa_path_check(hook, mnt, dentry, request, false, is_dir);
 	if (!enrolled_subject(&s))
 		return 0;
-	return aa_path_check_cached(&s, hook, (__u64)mnt, dentry, inode, request);
+	return aa_path_check_cached(&s, hook, (__u64)mnt, dentry, inode, request, false);
 }
 
 static __always_inline int hook_path_unlink(const struct path *dir, struct dentry *dentry)

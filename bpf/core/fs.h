@@ -4,7 +4,8 @@
  * open, unlink, rename or remove anything on a BPF file system (where the
  * pins live), nor unmount anything in the mount namespace that holds the
  * pins: the last unmount of that bpffs would free the pinned links and end
- * enforcement.
+ * enforcement. Also the one file-system event a cache must see: a dentry
+ * becoming an inode's alias (d_instantiate).
  */
 #ifndef NSLSM_BPF_CORE_FS_H
 #define NSLSM_BPF_CORE_FS_H
@@ -71,6 +72,14 @@ static __always_inline int hook_sb_umount(struct vfsmount *mnt, int flags)
 		return aa_sb_umount(mnt, flags);
 	return self_deny(&s, NSLSM_HOOK_sb_umount, flags, NULL,
 			 (const char *)BPF_CORE_READ(m, mnt_mountpoint, d_name.name));
+}
+
+/* A new alias of inode: no cached verdict may name its dentry's address
+ * (apparmor/cache.h). Binds no task; denies nothing. */
+static __always_inline int hook_d_instantiate(struct dentry *dentry, struct inode *inode)
+{
+	aa_cache_forget(inode);
+	return 0;
 }
 
 #endif /* NSLSM_BPF_CORE_FS_H */

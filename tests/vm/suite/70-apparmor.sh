@@ -414,6 +414,42 @@ test_apparmor_decision_cache_never_outlives_its_reasons() {
 	nslsm status | grep "apparmor net:"
 }
 
+# reuse_race SCENARIO ROUNDS [--fork]: an unconfined harness frees the
+# object a confined task's verdict was cached or memoised for, lets its
+# memory go to an object the profile denies, and asks for that object
+# (tests/helpers/reuse.c); not once may the cached verdict answer.
+reuse_race() {
+	local out
+	nslsm ns create box --modules apparmor
+	nslsm apparmor load box "$ROOT/tests/apparmor/reuse.profile"
+	out=$("$ROOT/build/tests/reuse" "$@" -- "$NSLSM" run --ns box --apparmor aad_reuse -- 2>&1) ||
+		die "$out"
+	echo "$out"
+	expect_contains " 0 denied operations allowed, 0 unexpected" "$out"
+}
+
+# The create memo: a truncate (open O_WRONLY|O_CREAT) of a denied name
+# whose dentry took the memory of the name the task created before.
+test_apparmor_no_verdict_for_a_dentry_reused_after_a_creation() {
+	reuse_race create 1000
+}
+
+test_apparmor_no_verdict_for_a_dentry_reused_after_a_creation_by_another_process() {
+	reuse_race create 300 --fork
+}
+
+# The decision cache: the inode keeps its entry while its cached name
+# goes and another name of it takes the freed dentry (link, unlink).
+test_apparmor_no_verdict_for_a_dentry_reused_by_a_link() {
+	reuse_race link 1000
+}
+
+# The decision cache: the mount a verdict named is unmounted and another
+# mount of the same files may take its memory.
+test_apparmor_no_verdict_for_a_reused_mount() {
+	reuse_race mount 300
+}
+
 # The seed's slide 18: a system with dnsmasq and nscd confined by their
 # profiles, a container with its own policy (its own dnsmasq and nscd
 # profiles) and a container nested in it with its own again; each level's
