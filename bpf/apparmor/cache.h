@@ -22,6 +22,14 @@
  *    cached). Only files with one name (directories, or i_nlink == 1: a
  *    new hard link ends it) on local file systems are cached, so a dentry
  *    can only stand for that one name;
+ *  - and the mount and the dentry are the very objects the verdict was
+ *    made for, not others that took their memory: the entry lives on the
+ *    inode (freed with it); every dentry that becomes an alias of the
+ *    inode drops its entries first (aa_cache_forget), so a dentry the
+ *    entry names has been alive since the entry was made; a mount, or the
+ *    subject's mount namespace, is freed only after mount_lock was taken
+ *    for writing (umount, the last mntput of a detached mount), which
+ *    changes the count the entry holds;
  *  - owner-ship: fsuid == i_uid now as then;
  *  - the policy and namespace settings (aa_epoch, bumped by user space
  *    after every load, replace, remove and namespace change).
