@@ -270,7 +270,8 @@ struct nslsm_stats {
 	__u64 aa_cache_misses;	/* ... that walked the policy (cacheable files only) */
 	__u64 aa_net_hits;	/* AppArmor socket checks a task's memo answered */
 	__u64 aa_net_misses;	/* ... that walked the policy */
-	__u64 reserved[1];
+	__u64 fowner_full;	/* F_SETOWN by an enrolled task not remembered
+				 * (table full): that file's SIGIO is unchecked */
 };
 
 /* Load-time constants, one slot of the "config" array map. */

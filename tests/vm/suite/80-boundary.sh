@@ -180,3 +180,55 @@ test_boundary_denials_are_audited_with_the_target() {
 	nslsm audit rule add box never module=boundary
 	expect_contains "1: never module=boundary" "$(nslsm audit rule list box)"
 }
+
+# sigio_to NS|host PID SIG: a pipe owned by PID, its owner set (and the
+# write done) from NS, or from the host.
+sigio_to() {
+	local ns=$1
+	shift
+	if [ "$ns" = host ]; then
+		"$PROBE" sigio "$@" >/dev/null
+	else
+		run_in "$ns" "$PROBE" sigio "$@" >/dev/null
+	fi
+}
+
+# counter NAME [nslsm run args --]: a probe counting SIGURG (23, below
+# SIGWINCH) in the background, a child of this shell; sets $counter_pid.
+counter() {
+	local name=$1
+	shift
+	"$@" "$PROBE" count-signal 23 >"$SCRATCH/$name" 2>&1 &
+	counter_pid=$!
+	wait_for_file "$SCRATCH/$name"
+}
+
+# counted PID NAME: make the counter report and exit; prints its count.
+counted() {
+	kill -WINCH "$1"
+	wait "$1" || true
+	sed -n 's/^got //p' "$SCRATCH/$2"
+}
+
+test_boundary_denies_sigio_to_an_owner_set_from_inside() {
+	open_box
+	counter host
+	before=$(nslsm audit | grep -c 'module="boundary"' || true)
+	sigio_to box "$counter_pid" 23
+	after=$(nslsm audit | grep -c 'module="boundary"' || true)
+	[ "$after" -eq $((before + 1)) ] || die "boundary audited $((after - before)) denials, not 1"
+	expect_contains 'operation="signal" hook="file_send_sigiotask"' "$(nslsm audit | tail -n 1)"
+	[ "$(counted "$counter_pid" host)" = 0 ] || die "the host task got the SIGIO signal"
+}
+
+test_boundary_allows_sigio_to_an_owner_the_host_set() {
+	open_box
+	counter host
+	sigio_to host "$counter_pid" 23
+	[ "$(counted "$counter_pid" host)" = 1 ] || die "the host's own SIGIO was lost"
+	# and to a task inside, from inside
+	counter mine "$NSLSM" run --ns box --
+	sigio_to box "$counter_pid" 23
+	[ "$(counted "$counter_pid" mine)" = 1 ] || die "SIGIO inside box was lost"
+	[ -z "$(nslsm audit)" ] || die "allowed signals were audited"
+}
