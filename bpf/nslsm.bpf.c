@@ -3,8 +3,9 @@
  * nslsm in the kernel: one BPF LSM program per hook of include/nslsm/hooks.def.
  *
  * Each program finds the subject's blob, walks its namespace chain and asks
- * every enabled module (bpf/<module>/) for a verdict; self-protection
- * (bpf/core/) binds every enrolled task whatever its modules.
+ * every enabled module (bpf/<module>/) for a verdict; self-protection and
+ * the namespace boundary (bpf/core/) bind every enrolled task whatever its
+ * modules.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -29,6 +30,7 @@
 #include "apparmor/mount.h"
 
 #include "core/task.h"
+#include "core/boundary.h"
 #include "core/ptrace.h"
 #include "core/fs.h"
 #include "core/net.h"

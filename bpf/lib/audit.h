@@ -74,11 +74,14 @@ static __always_inline void audit_emit(const struct subject *s, const struct aud
 	target = ev->target;
 	if (target) {
 		r->target_pid = BPF_CORE_READ(target, tgid);
+		r->target_ns_id = blob_ns(task_blob(target));
 		bpf_probe_read_kernel_str(r->target_comm, sizeof(r->target_comm), target->comm);
 	} else {
 		r->target_pid = 0;
+		r->target_ns_id = 0;
 		r->target_comm[0] = 0;
 	}
+	r->reserved = 0;
 	if (ev->name && ev->name_len)
 		bpf_probe_read_kernel(r->name, ev->name_len & (sizeof(r->name) - 1), ev->name);
 	else if (ev->name)

@@ -50,17 +50,19 @@ static __always_inline int module_verdict(const struct subject *s, const struct 
 		}                                                              \
 	} while (0)
 
-/* nslsm's own self-protection: always enforced, attributed to host. */
-static __always_inline int self_deny(const struct subject *s, __u16 hook, __u32 request,
+/* A denial of the core (not a module): always enforced and audited. */
+static __always_inline int core_deny(const struct subject *s, __u8 source, __u32 policy_ns,
+				     __u16 hook, __u32 request, __u32 detail,
 				     struct task_struct *target, const char *name)
 {
 	struct audit_event ev = {
-		.policy_ns = 0,
+		.policy_ns = policy_ns,
 		.hook = hook,
-		.source = NSLSM_SOURCE_SELF,
+		.source = source,
 		.action = NSLSM_AUDIT_DENIED,
 		.error = -EPERM,
 		.request = request,
+		.detail = detail,
 		.target = target,
 		.name = name,
 	};
@@ -68,6 +70,13 @@ static __always_inline int self_deny(const struct subject *s, __u16 hook, __u32 
 	audit_emit(s, &ev);
 	STAT_INC(denials);
 	return -EPERM;
+}
+
+/* nslsm's own self-protection: attributed to host. */
+static __always_inline int self_deny(const struct subject *s, __u16 hook, __u32 request,
+				     struct task_struct *target, const char *name)
+{
+	return core_deny(s, NSLSM_SOURCE_SELF, 0, hook, request, 0, target, name);
 }
 
 #endif /* NSLSM_BPF_DISPATCH_H */

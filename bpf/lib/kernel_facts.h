@@ -22,6 +22,7 @@
 
 #define BPF_FS_MAGIC 0xcafe4a11
 #define PTRACE_MODE_ATTACH 0x02
+#define PTRACE_MODE_NOAUDIT 0x04
 #define CAP_SYS_PTRACE 19
 
 static __always_inline struct task_struct *group_leader(struct task_struct *t)

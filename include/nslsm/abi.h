@@ -25,6 +25,9 @@ enum nslsm_module_id {
 #define NSLSM_SOURCE_SELF 0xff
 /* Records an audit setting asked for (audit.net=1), not a module's verdict. */
 #define NSLSM_SOURCE_AUDIT 0xfe
+/* Records made by the namespace boundary (bpf/core/boundary.h), which like
+ * self-protection is not a module and binds every enrolled task. */
+#define NSLSM_SOURCE_BOUNDARY 0xfd
 
 _Static_assert(NSLSM_MOD_COUNT <= NSLSM_MAX_MODULES, "too many modules");
 
@@ -100,7 +103,13 @@ struct nslsm_task_blob {
 	/* AppArmor's network verdicts for this task (bpf/apparmor/hooks.h) */
 	struct nslsm_aa_net_memo aa_net[NSLSM_AA_NET_MEMO];
 	__u32 aa_net_next;	/* the slot the next new verdict takes */
-	__u32 pad;
+	/*
+	 * The thread group (tgid, initial pid namespace) that entered this
+	 * task's line into its namespace: the parent of `nslsm run`. Its
+	 * tasks may be signalled under boundary.signal=parent while it is
+	 * still an ancestor of the sender; 0 = none.
+	 */
+	__u32 entry_tgid;
 };
 
 enum nslsm_aa_task_flag {
@@ -114,6 +123,24 @@ enum nslsm_aa_task_flag {
 /* Yama settings of a namespace. */
 struct nslsm_yama_conf {
 	__u32 ptrace_scope;	/* 0 classic, 1 relational, 2 admin, 3 none */
+};
+
+/*
+ * The boundary of a namespace (ns set NS boundary.KEY=VALUE): what its
+ * tasks may do to tasks outside its subtree. 0 is the default and the
+ * strictest; a namespace is never less strict than its ancestors.
+ */
+enum nslsm_boundary_rule {
+	NSLSM_BOUNDARY_DENY = 0,
+	NSLSM_BOUNDARY_PARENT = 1,	/* signal only: also the entering process */
+	NSLSM_BOUNDARY_ALLOW = 2,
+};
+
+struct nslsm_boundary_conf {
+	__u32 ptrace;	/* every ptrace access mode, PTRACE_TRACEME */
+	__u32 signal;	/* kill, tgkill, sigqueue, pidfd_send_signal */
+	__u32 sched;	/* nice, scheduler, ioprio, rlimits, pgid, memory */
+	__u32 reserved;
 };
 
 /* Audit settings of a namespace (ns set NS audit.KEY=VALUE). */
@@ -150,6 +177,7 @@ struct nslsm_ns {
 	struct nslsm_yama_conf yama;
 	__u32 aa_mode;		/* enum nslsm_aa_ns_mode */
 	struct nslsm_audit_conf audit;
+	struct nslsm_boundary_conf boundary;	/* ignored for host */
 };
 
 /* Yama ptracer exception declared by a tracee with prctl(PR_SET_PTRACER). */
@@ -193,6 +221,8 @@ struct nslsm_audit_record {
 	__u32 detail;		/* hook specific: ptrace_scope, denied mask... */
 	__u32 label;		/* AppArmor: profile slot that decided */
 	__u32 ouid;		/* owner of the object, (u32)-1 if none */
+	__u32 target_ns_id;	/* the target's own namespace, if target_pid */
+	__u32 reserved;
 	char comm[NSLSM_COMM_LEN];
 	char target_comm[NSLSM_COMM_LEN];
 	char name[NSLSM_AUDIT_NAME_LEN];	/* object name, if any */
@@ -240,7 +270,8 @@ struct nslsm_stats {
 	__u64 aa_cache_misses;	/* ... that walked the policy (cacheable files only) */
 	__u64 aa_net_hits;	/* AppArmor socket checks a task's memo answered */
 	__u64 aa_net_misses;	/* ... that walked the policy */
-	__u64 reserved[1];
+	__u64 fowner_full;	/* F_SETOWN by an enrolled task not remembered
+				 * (table full): that file's SIGIO is unchecked */
 };
 
 /* Load-time constants, one slot of the "config" array map. */
@@ -268,10 +299,11 @@ _Static_assert(sizeof(struct nslsm_task_blob) ==
 		       40 + 8 * NSLSM_MAX_CONTIDS + NSLSM_MAX_DEPTH * sizeof(struct nslsm_level) +
 			       NSLSM_AA_NET_MEMO * sizeof(struct nslsm_aa_net_memo) + 8,
 	       "blob");
-_Static_assert(sizeof(struct nslsm_ns) == NSLSM_NAME_MAX + 40 + 4 * NSLSM_MAX_MODULES, "ns");
+_Static_assert(sizeof(struct nslsm_boundary_conf) == 16, "boundary");
+_Static_assert(sizeof(struct nslsm_ns) == NSLSM_NAME_MAX + 56 + 4 * NSLSM_MAX_MODULES, "ns");
 _Static_assert(sizeof(struct nslsm_ptracer) == 32, "ptracer");
 _Static_assert(sizeof(struct nslsm_audit_record) ==
-		       80 + 8 * (NSLSM_MAX_CONTIDS - 1) + 2 * NSLSM_COMM_LEN +
+		       88 + 8 * (NSLSM_MAX_CONTIDS - 1) + 2 * NSLSM_COMM_LEN +
 			       NSLSM_AUDIT_NAME_LEN,
 	       "record");
 _Static_assert(sizeof(struct nslsm_stats) == 80, "stats");

@@ -23,6 +23,8 @@
 #define NSLSM_MAX_AUDIT_RULES 1024
 /* Yama ptracer exceptions remembered at once. */
 #define NSLSM_MAX_PTRACERS 8192
+/* Files whose owner (F_SETOWN) an enrolled task set, remembered at once. */
+#define NSLSM_MAX_FOWNERS 16384
 /* Ancestors walked when checking "is a descendant of" (Yama scope 1). */
 #define NSLSM_MAX_ANCESTRY 64
 /* Nested user namespaces walked in a capability check (kernel max is 32). */

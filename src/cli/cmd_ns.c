@@ -113,7 +113,7 @@ static int ns_set_cmd(int argc, char **argv)
 }
 
 /* "yama.mode=enforce yama.ptrace_scope=3" for the enabled modules, then
- * the audit settings that are on. */
+ * the audit settings that are on, then the boundary (not on host). */
 static void settings(const struct nslsm_ns *ns, bool json, char *buf, size_t len)
 {
 	const struct { const char *key; __u32 on; } audit[] = {
@@ -150,6 +150,11 @@ static void settings(const struct nslsm_ns *ns, bool json, char *buf, size_t len
 			off += snprintf(buf + off, off < len ? len - off : 0,
 					json ? "%s\"%s\":\"1\"" : "%s%s=1", off ? (json ? "," : " ") : "",
 					audit[i].key);
+	for (unsigned int k = 0; ns->id != NSLSM_HOST_ID && k < NSLSM_BOUNDARY_KEYS; k++)
+		off += snprintf(buf + off, off < len ? len - off : 0,
+				json ? "%s\"boundary.%s\":\"%s\"" : "%sboundary.%s=%s",
+				off ? (json ? "," : " ") : "", ns_boundary_key(k),
+				ns_boundary_rule_name(ns_boundary_get(ns, k)));
 }
 
 static int ns_list_cmd(int argc, char **argv)

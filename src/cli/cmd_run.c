@@ -84,6 +84,8 @@ int cmd_run(int argc, char **argv)
 
 		rc = ns_enrol_blob(st.ns, id, contid, labels, &blob);
 		blob.aa_onexec = onexec;
+		/* whoever ran us enters CMD (boundary.signal=parent) */
+		blob.entry_tgid = getppid();
 	}
 	rc = rc || state_set_blob(&st, getpid(), &blob);
 	state_close(&st);

@@ -54,6 +54,8 @@ const char *audit_source_name(unsigned int source)
 		return "nslsm";
 	if (source == NSLSM_SOURCE_AUDIT)
 		return "audit";
+	if (source == NSLSM_SOURCE_BOUNDARY)
+		return "boundary";
 	m = module_by_id(source);
 	return m ? m->name : "unknown";
 }
@@ -410,6 +412,7 @@ static void entry_fields(struct out *o, const struct nslsm_log_entry *e)
 	if (r->target_pid) {
 		f_u64(o, "target_pid", r->target_pid);
 		f_str(o, "target_comm", r->target_comm, sizeof(r->target_comm));
+		f_str(o, "target_ns", e->target_ns, sizeof(e->target_ns));
 	}
 	f_s64(o, "error", r->error);
 }
@@ -579,6 +582,7 @@ static int on_record(void *ctx, void *data, size_t size)
 	e.rec.time_ns += d->boot_to_real;
 	ns_name(d->st, e.rec.ns_id, e.ns);
 	ns_name(d->st, e.rec.policy_ns_id, e.policy_ns);
+	ns_name(d->st, e.rec.target_ns_id, e.target_ns);
 	if (is_net_hook(e.rec.hook))
 		netns_contids(d, &e);
 	if (e.rec.source == NSLSM_MOD_APPARMOR)

@@ -18,7 +18,7 @@
 #include "nslsm/abi.h"
 
 #define NSLSM_AUDIT_LOG_DEFAULT "/var/log/nslsm/audit.log"
-#define NSLSM_AUDIT_LOG_MAGIC "nslsm-audit-v3\n"
+#define NSLSM_AUDIT_LOG_MAGIC "nslsm-audit-v4\n"
 /* Container ids listed per network namespace in a record. */
 #define NSLSM_NETNS_CONTIDS 8
 
@@ -31,6 +31,7 @@ struct nslsm_log_entry {
 	struct nslsm_audit_record rec;	/* rec.time_ns is CLOCK_REALTIME */
 	char ns[NSLSM_NAME_MAX];
 	char policy_ns[NSLSM_NAME_MAX];
+	char target_ns[NSLSM_NAME_MAX];	/* records with a target */
 	/* AppArmor records: the profile that decided (rec.label). */
 	char profile[128];
 	/* Network records: the containers whose tasks share rec.netns. */
@@ -69,7 +70,7 @@ int audit_format_fields(const struct nslsm_log_entry *e, char *buf, size_t len);
 int audit_format_json(const struct nslsm_log_entry *e, char *buf, size_t len);
 /* "DENIED", "AUDIT", "ALLOWED" (complain), "LOST". */
 const char *audit_action_name(unsigned int action);
-/* "yama", "nslsm" (self-protection). */
+/* "yama", "nslsm" (self-protection), "boundary". */
 const char *audit_source_name(unsigned int source);
 
 #endif /* NSLSM_AUDIT_LOG_H */

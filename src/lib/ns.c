@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -147,6 +148,116 @@ static int set_audit(struct nslsm_ns *ns, const char *spec, const char *key, con
 			  key);
 }
 
+/* --- the boundary: boundary.ptrace|signal|sched=deny|parent|allow --- */
+
+static const struct {
+	const char *name;
+	size_t off;		/* in struct nslsm_boundary_conf */
+	bool parent;		/* takes 'parent' */
+} boundary_keys[NSLSM_BOUNDARY_KEYS] = {
+	{ "ptrace", offsetof(struct nslsm_boundary_conf, ptrace), false },
+	{ "signal", offsetof(struct nslsm_boundary_conf, signal), true },
+	{ "sched", offsetof(struct nslsm_boundary_conf, sched), false },
+};
+
+static const char *const boundary_rules[] = {
+	[NSLSM_BOUNDARY_DENY] = "deny",
+	[NSLSM_BOUNDARY_PARENT] = "parent",
+	[NSLSM_BOUNDARY_ALLOW] = "allow",
+};
+
+const char *ns_boundary_key(unsigned int key)
+{
+	return key < NSLSM_BOUNDARY_KEYS ? boundary_keys[key].name : NULL;
+}
+
+static __u32 *boundary_field(struct nslsm_ns *ns, unsigned int key)
+{
+	return (__u32 *)((char *)&ns->boundary + boundary_keys[key].off);
+}
+
+uint32_t ns_boundary_get(const struct nslsm_ns *ns, unsigned int key)
+{
+	return *boundary_field((struct nslsm_ns *)ns, key);
+}
+
+const char *ns_boundary_rule_name(uint32_t rule)
+{
+	return rule < sizeof(boundary_rules) / sizeof(boundary_rules[0]) ? boundary_rules[rule]
+									  : "?";
+}
+
+static int set_boundary(struct nslsm_ns *ns, const char *spec, const char *key, const char *value)
+{
+	for (unsigned int k = 0; k < NSLSM_BOUNDARY_KEYS; k++) {
+		if (strcmp(key, boundary_keys[k].name))
+			continue;
+		if (ns->id == NSLSM_HOST_ID)
+			return nslsm_fail("'%s': the host has no boundary (its tasks are outside "
+					  "every namespace); set it on a namespace", spec);
+		for (uint32_t r = 0; r < sizeof(boundary_rules) / sizeof(boundary_rules[0]); r++) {
+			if (strcmp(value, boundary_rules[r]) ||
+			    (r == NSLSM_BOUNDARY_PARENT && !boundary_keys[k].parent))
+				continue;
+			*boundary_field(ns, k) = r;
+			return 0;
+		}
+		return nslsm_fail("'%s': expected %s", spec,
+				  boundary_keys[k].parent ? "'deny', 'parent' or 'allow'"
+							  : "'deny' or 'allow'");
+	}
+	return nslsm_fail("'%s': no boundary setting '%s' (boundary.ptrace, boundary.signal, "
+			  "boundary.sched)", spec, key);
+}
+
+/* A namespace is never less bound than an ancestor (host aside). */
+static int check_boundary(const struct nslsm_ns *table, const struct nslsm_ns *ns)
+{
+	const struct nslsm_ns *a = ns;
+
+	for (uint32_t d = 0; d < NSLSM_MAX_DEPTH && a->id != NSLSM_HOST_ID; d++) {
+		a = &table[a->parent];
+		if (a->id == NSLSM_HOST_ID)
+			break;
+		for (unsigned int k = 0; k < NSLSM_BOUNDARY_KEYS; k++)
+			if (ns_boundary_get(ns, k) > ns_boundary_get(a, k))
+				return nslsm_fail("boundary.%s=%s: namespace '%s' cannot allow more "
+						  "than its ancestor '%s' (boundary.%s=%s)",
+						  boundary_keys[k].name,
+						  ns_boundary_rule_name(ns_boundary_get(ns, k)), ns->name,
+						  a->name, boundary_keys[k].name,
+						  ns_boundary_rule_name(ns_boundary_get(a, k)));
+	}
+	return 0;
+}
+
+/* Is `id` a strict ancestor of namespace `i`? */
+static bool ns_is_below(const struct nslsm_ns *table, uint32_t i, uint32_t id)
+{
+	for (uint32_t d = 0; d < NSLSM_MAX_DEPTH && i != NSLSM_HOST_ID; d++) {
+		i = table[i].parent;
+		if (i == id)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A tighter boundary binds every descendant at once (the BPF side takes
+ * the strictest of a task's chain); their slots follow, so what `ns list`
+ * shows is what applies.
+ */
+static void tighten_descendants(struct nslsm_ns *table, uint32_t id)
+{
+	for (uint32_t i = 1; i < NSLSM_MAX_NS; i++) {
+		if (!ns_in_use(&table[i]) || !ns_is_below(table, i, id))
+			continue;
+		for (unsigned int k = 0; k < NSLSM_BOUNDARY_KEYS; k++)
+			if (ns_boundary_get(&table[i], k) > ns_boundary_get(&table[id], k))
+				*boundary_field(&table[i], k) = ns_boundary_get(&table[id], k);
+	}
+}
+
 static int set_one(struct nslsm_ns *ns, char *arg)
 {
 	char spec[256], *key, *value, *dot;
@@ -166,11 +277,13 @@ static int set_one(struct nslsm_ns *ns, char *arg)
 	}
 	dot = strchr(key, '.');
 	if (!dot)
-		return nslsm_fail("'%s': unknown key '%s' (keys are 'modules', audit.KEY and "
-				  "MODULE.KEY, see 'nslsm modules')", spec, key);
+		return nslsm_fail("'%s': unknown key '%s' (keys are 'modules', audit.KEY, "
+				  "boundary.KEY and MODULE.KEY, see 'nslsm help ns')", spec, key);
 	*dot = 0;
 	if (!strcmp(key, "audit"))
 		return set_audit(ns, spec, dot + 1, value);
+	if (!strcmp(key, "boundary"))
+		return set_boundary(ns, spec, dot + 1, value);
 	m = module_by_name(key);
 	if (!m)
 		return nslsm_fail("'%s': unknown module '%s' (see 'nslsm modules')", spec, key);
@@ -203,7 +316,10 @@ int ns_set(struct nslsm_ns *table, uint32_t id, char **kv, int n)
 		if (set_one(&copy, buf))
 			return -1;
 	}
+	if (check_boundary(table, &copy))
+		return -1;
 	table[id] = copy;
+	tighten_descendants(table, id);
 	return 0;
 }
 

@@ -29,7 +29,9 @@ int ns_find(const struct nslsm_ns *table, const char *name);
 int ns_create(struct nslsm_ns *table, const char *name, const char *parent, uint32_t modules,
 	      char **parent_labels, int n_parent_labels, uint32_t *id_out);
 /* Apply KEY=VALUE settings (all or none). Keys: modules=LIST,
- * MODULE.mode=enforce|complain, MODULE.KEY=VALUE. */
+ * MODULE.mode=enforce|complain, MODULE.KEY=VALUE, audit.KEY=0|1,
+ * boundary.KEY=deny|parent|allow (never more than an ancestor allows; a
+ * tighter value tightens every descendant too). */
 int ns_set(struct nslsm_ns *table, uint32_t id, char **kv, int n);
 /* tasks_in: live tasks whose own namespace is each id (may be NULL). */
 int ns_delete(struct nslsm_ns *table, uint32_t id, const uint32_t *tasks_in);
@@ -39,5 +41,12 @@ int ns_chain(const struct nslsm_ns *table, uint32_t id, uint32_t chain[NSLSM_MAX
 int ns_enrol_blob(const struct nslsm_ns *table, uint32_t id, uint64_t contid,
 		  const uint32_t labels[NSLSM_MAX_MODULES], struct nslsm_task_blob *out);
 bool ns_has_children(const struct nslsm_ns *table, uint32_t id);
+
+/* The boundary settings: key 0..NSLSM_BOUNDARY_KEYS-1 is "ptrace",
+ * "signal", "sched"; a rule (enum nslsm_boundary_rule) as typed. */
+#define NSLSM_BOUNDARY_KEYS 3
+const char *ns_boundary_key(unsigned int key);
+uint32_t ns_boundary_get(const struct nslsm_ns *ns, unsigned int key);
+const char *ns_boundary_rule_name(uint32_t rule);
 
 #endif /* NSLSM_NS_H */

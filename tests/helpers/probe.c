@@ -9,7 +9,18 @@
  *   probe child-attach                          attach to a fresh child
  *   probe declare WHO[,WHO...] SECONDS          prctl(PR_SET_PTRACER) for each
  *                                               WHO (PID, any, none), sleep
+ *   probe [-u UID] traceme-parent               PTRACE_TRACEME to whoever ran it
  *   probe kill PID SIG                          kill(PID, SIG)
+ *   probe sigio PID SIG                         a pipe owned by PID (F_SETOWN,
+ *                                               F_SETSIG SIG, O_ASYNC), written
+ *                                               to: the kernel signals PID
+ *   probe count-signal SIG                      a target counting SIG; SIGWINCH
+ *                                               makes it print "got N" and exit
+ *   probe renice PID NICE | sched PID | ioprio PID | prlimit PID
+ *                                               setpriority, sched_setscheduler
+ *                                               (SCHED_OTHER), ioprio_set (best
+ *                                               effort 4), prlimit (NOFILE to its
+ *                                               own value)
  *   probe bpf                                   any bpf() command
  *   probe thread-bpf                            bpf() from a new thread
  *   probe open PATH | unlink PATH | umount PATH | rename FROM TO
@@ -25,7 +36,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sched.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -151,6 +164,93 @@ static int declare(char *who, int seconds)
 	return 0;
 }
 
+/* The kernel sends SIG to PID for us: whoever set the owner decides. */
+static int sigio(pid_t pid, int sig)
+{
+	int p[2];
+
+	if (pipe(p) < 0 || fcntl(p[0], F_SETOWN, pid) < 0 || fcntl(p[0], F_SETSIG, sig) < 0 ||
+	    fcntl(p[0], F_SETFL, O_ASYNC) < 0 || write(p[1], "x", 1) != 1 ||
+	    /* one signal only: closing a pipe signals its readers too */
+	    fcntl(p[0], F_SETFL, 0) < 0) {
+		perror("probe: sigio");
+		return 2;
+	}
+	printf("sent\n");
+	return 0;
+}
+
+static volatile sig_atomic_t counted;
+
+static void count_one(int sig)
+{
+	(void)sig;
+	counted++;
+}
+
+/* Signals are delivered lowest number first, so a SIG below SIGWINCH sent
+ * before it is counted before the report. */
+static void report(int sig)
+{
+	char buf[32];
+	int n = snprintf(buf, sizeof(buf), "got %d\n", (int)counted);
+
+	(void)sig;
+	if (write(1, buf, n) != n)
+		_exit(2);
+	_exit(0);
+}
+
+static int count_signal(int sig)
+{
+	signal(sig, count_one);
+	signal(SIGWINCH, report);
+	printf("sleeping\n");
+	fflush(stdout);
+	for (;;)
+		pause();
+	return 2;
+}
+
+/* Scheduling and limits of another task: each sets what it finds. */
+static int renice(pid_t pid, int nice)
+{
+	return VERDICT(setpriority(PRIO_PROCESS, pid, nice));
+}
+
+static int sched(pid_t pid, int unused)
+{
+	struct sched_param sp = { 0 };
+
+	(void)unused;
+	return VERDICT(sched_setscheduler(pid, SCHED_OTHER, &sp));
+}
+
+static int ioprio(pid_t pid, int unused)
+{
+	(void)unused;
+	/* IOPRIO_WHO_PROCESS, IOPRIO_PRIO_VALUE(IOPRIO_CLASS_BE, 4) */
+	return VERDICT(syscall(SYS_ioprio_set, 1, pid, 2 << 13 | 4));
+}
+
+static int limit(pid_t pid, int unused)
+{
+	struct rlimit old;
+
+	(void)unused;
+	if (prlimit(pid, RLIMIT_NOFILE, NULL, &old) < 0)
+		return verdict(-1, errno);
+	return VERDICT(prlimit(pid, RLIMIT_NOFILE, &old, NULL));
+}
+
+static const struct {
+	const char *name;
+	int (*run)(pid_t pid, int arg);
+} sched_ops[] = {
+	{ "renice", renice }, { "sched", sched }, { "ioprio", ioprio },
+	{ "prlimit", limit },
+};
+
 int main(int argc, char **argv)
 {
 	const char *op;
@@ -185,8 +285,18 @@ int main(int argc, char **argv)
 		return child_attach();
 	if (!strcmp(op, "declare") && argc == 4)
 		return declare(argv[2], atoi(argv[3]));
+	if (!strcmp(op, "traceme-parent"))
+		return VERDICT(ptrace(PTRACE_TRACEME, 0, 0, 0));
 	if (!strcmp(op, "kill") && argc == 4)
 		return VERDICT(kill(atoi(argv[2]), atoi(argv[3])));
+	if (!strcmp(op, "sigio") && argc == 4)
+		return sigio(atoi(argv[2]), atoi(argv[3]));
+	if (!strcmp(op, "count-signal") && argc == 3)
+		return count_signal(atoi(argv[2]));
+	if (argc == 3 || (argc == 4 && !strcmp(op, "renice")))
+		for (size_t i = 0; i < sizeof(sched_ops) / sizeof(sched_ops[0]); i++)
+			if (!strcmp(op, sched_ops[i].name))
+				return sched_ops[i].run(atoi(argv[2]), argc == 4 ? atoi(argv[3]) : 0);
 	if (!strcmp(op, "sleep") && argc == 3) {
 		printf("sleeping\n");
 		fflush(stdout);

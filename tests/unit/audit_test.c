@@ -29,6 +29,7 @@ static struct nslsm_log_entry denial(void)
 	strcpy(e.rec.target_comm, "sleep");
 	strcpy(e.ns, "box");
 	strcpy(e.policy_ns, "box");
+	strcpy(e.target_ns, "host");
 	return e;
 }
 
@@ -43,7 +44,7 @@ TEST(audit_text_looks_like_kernel_audit)
 				 "operation=\"ptrace\" hook=\"ptrace_access_check\"");
 	EXPECT_STR_CONTAINS(buf, "requested=\"attach,realcreds\" ptrace_scope=3");
 	EXPECT_STR_CONTAINS(buf, "pid=123 tid=124 uid=0 comm=\"probe\" target_pid=456 "
-				 "target_comm=\"sleep\" error=-1");
+				 "target_comm=\"sleep\" target_ns=\"host\" error=-1");
 }
 
 TEST(audit_json_has_contid_and_fields)

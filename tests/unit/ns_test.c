@@ -216,3 +216,54 @@ TEST(audit_settings_are_flags)
 	EXPECT_EQ(ns_set(t, box, unknown, 1), -1);
 	EXPECT_STR_CONTAINS(nslsm_error(), "no audit setting 'everything'");
 }
+
+TEST(boundary_denies_by_default_and_takes_its_values)
+{
+	struct nslsm_ns *t = new_table();
+	uint32_t box = create(t, "box", NULL, 0);
+	char *set[] = { "boundary.ptrace=allow", "boundary.signal=parent" },
+	     *parent_ptrace[] = { "boundary.ptrace=parent" }, *bad[] = { "boundary.sched=maybe" },
+	     *unknown[] = { "boundary.mount=allow" }, *host[] = { "boundary.signal=allow" };
+
+	EXPECT_EQ(t[box].boundary.ptrace, NSLSM_BOUNDARY_DENY);
+	EXPECT_EQ(t[box].boundary.signal, NSLSM_BOUNDARY_DENY);
+	EXPECT_EQ(t[box].boundary.sched, NSLSM_BOUNDARY_DENY);
+	EXPECT_EQ(ns_set(t, box, set, 2), 0);
+	EXPECT_EQ(t[box].boundary.ptrace, NSLSM_BOUNDARY_ALLOW);
+	EXPECT_EQ(t[box].boundary.signal, NSLSM_BOUNDARY_PARENT);
+	EXPECT_EQ(ns_set(t, box, parent_ptrace, 1), -1);
+	EXPECT_STR_CONTAINS(nslsm_error(), "'boundary.ptrace=parent': expected 'deny' or 'allow'");
+	EXPECT_EQ(ns_set(t, box, bad, 1), -1);
+	EXPECT_STR_CONTAINS(nslsm_error(), "expected 'deny' or 'allow'");
+	EXPECT_EQ(ns_set(t, box, unknown, 1), -1);
+	EXPECT_STR_CONTAINS(nslsm_error(), "no boundary setting 'mount'");
+	EXPECT_EQ(ns_set(t, 0, host, 1), -1);
+	EXPECT_STR_CONTAINS(nslsm_error(), "the host has no boundary");
+}
+
+TEST(boundary_child_never_allows_more_than_an_ancestor)
+{
+	struct nslsm_ns *t = new_table();
+	uint32_t outer = create(t, "outer", NULL, 0);
+	uint32_t mid = create(t, "mid", "outer", 0);
+	uint32_t inner = create(t, "inner", "mid", 0);
+	char *allow[] = { "boundary.ptrace=allow" }, *deny[] = { "boundary.ptrace=deny" },
+	     *both[] = { "boundary.ptrace=allow", "boundary.signal=allow" };
+
+	/* the grandparent's deny binds, however far up */
+	EXPECT_EQ(ns_set(t, mid, allow, 1), -1);
+	EXPECT_STR_CONTAINS(nslsm_error(), "namespace 'mid' cannot allow more than its ancestor "
+					   "'outer' (boundary.ptrace=deny)");
+	EXPECT_EQ(ns_set(t, outer, both, 2), 0);
+	EXPECT_EQ(ns_set(t, mid, allow, 1), 0);
+	EXPECT_EQ(ns_set(t, inner, both, 2), -1);
+	EXPECT_STR_CONTAINS(nslsm_error(), "'inner' cannot allow more than its ancestor 'mid' "
+					   "(boundary.signal=deny)");
+	EXPECT_EQ(t[inner].boundary.ptrace, NSLSM_BOUNDARY_DENY);	/* all or none */
+	EXPECT_EQ(ns_set(t, inner, allow, 1), 0);
+	/* a stricter ancestor tightens every descendant, and no one else */
+	EXPECT_EQ(ns_set(t, outer, deny, 1), 0);
+	EXPECT_EQ(t[mid].boundary.ptrace, NSLSM_BOUNDARY_DENY);
+	EXPECT_EQ(t[inner].boundary.ptrace, NSLSM_BOUNDARY_DENY);
+	EXPECT_EQ(t[outer].boundary.signal, NSLSM_BOUNDARY_ALLOW);
+}

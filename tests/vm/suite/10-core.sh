@@ -66,6 +66,9 @@ test_two_sibling_namespaces_with_different_settings() {
 	nslsm ns create lax --modules yama
 	nslsm ns set strict yama.ptrace_scope=3
 	nslsm ns set lax yama.ptrace_scope=0
+	# Yama's verdicts on a host task, so the boundary is lifted.
+	nslsm ns set strict boundary.ptrace=allow
+	nslsm ns set lax boundary.ptrace=allow
 	pid=$(start_target "$PROBE" sleep 60)
 	expect_denied_by yama -- run_in strict "$PROBE" attach "$pid"
 	expect_allowed run_in lax "$PROBE" attach "$pid"
@@ -76,6 +79,8 @@ test_nested_namespace_bounded_by_parent() {
 	nslsm ns create inner --parent outer --modules yama
 	nslsm ns set outer yama.ptrace_scope=2
 	nslsm ns set inner yama.ptrace_scope=0
+	nslsm ns set outer boundary.ptrace=allow
+	nslsm ns set inner boundary.ptrace=allow
 	pid=$(start_target "$PROBE" -u 65534 sleep 60)
 	# inner allows, outer (scope 2) denies an attach without CAP_SYS_PTRACE.
 	expect_denied_by yama -- run_in inner "$PROBE" -u 65534 attach "$pid"
@@ -94,7 +99,7 @@ test_nested_namespace_bounded_by_parent() {
 
 test_namespace_without_yama_ignores_its_settings() {
 	nslsm ns create box
-	nslsm ns set box yama.ptrace_scope=3
+	nslsm ns set box yama.ptrace_scope=3 boundary.ptrace=allow
 	pid=$(start_target "$PROBE" sleep 60)
 	expect_allowed run_in box "$PROBE" attach "$pid"
 	nslsm ns set box modules=yama
@@ -111,7 +116,7 @@ test_host_modules_apply_to_every_task() {
 
 test_complain_mode_audits_instead_of_denying() {
 	nslsm ns create box --modules yama
-	nslsm ns set box yama.ptrace_scope=3 yama.mode=complain
+	nslsm ns set box yama.ptrace_scope=3 yama.mode=complain boundary.ptrace=allow
 	pid=$(start_target "$PROBE" sleep 60)
 	expect_allowed run_in box "$PROBE" attach "$pid"
 	out=$(nslsm audit)

@@ -75,7 +75,7 @@ test_escape_signalling_nslsm_processes_denied() {
 	expect_denied_by nslsm -- run_in box "$PROBE" kill "$daemon" 0
 	kill -0 "$daemon" || die "the nslsm process died"
 	# Ordinary processes can still be signalled from the namespace.
-	pid=$(start_target "$PROBE" sleep 60)
+	pid=$(start_target "$NSLSM" run --ns box -- "$PROBE" sleep 60)
 	expect_allowed run_in box "$PROBE" kill "$pid" 0
 }
 

@@ -69,7 +69,7 @@ test_audit_losses_are_counted_and_reported() {
 
 test_audit_nothing_for_allowed_operations() {
 	nslsm ns create box --modules yama
-	target=$(start_target "$PROBE" sleep 60)
+	target=$(start_target "$NSLSM" run --ns box -- "$PROBE" sleep 60)
 	expect_allowed run_in box "$PROBE" attach "$target"
 	[ -z "$(nslsm audit)" ] || die "an allowed attach was audited"
 }
