@@ -33,6 +33,7 @@
 #include "core/fs.h"
 #include "core/net.h"
 #include "core/kernel.h"
+#include "core/peer.h"
 
 char LICENSE[] SEC("license") = "GPL";
 

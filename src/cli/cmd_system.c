@@ -163,12 +163,13 @@ int cmd_status(int argc, char **argv)
 			       ",\"ptracer_table_full\":%" PRIu64 ",\"apparmor_cache_hits\":%" PRIu64
 			       ",\"apparmor_cache_misses\":%" PRIu64
 			       ",\"apparmor_net_memo_hits\":%" PRIu64
-			       ",\"apparmor_net_memo_misses\":%" PRIu64,
+			       ",\"apparmor_net_memo_misses\":%" PRIu64
+			       ",\"daemon_connects_refused_no_memory\":%" PRIu64,
 			       count_links(), n_ns, total, (uint64_t)s.audit_records,
 			       (uint64_t)s.audit_lost, (uint64_t)s.denials, (uint64_t)s.blob_alloc_fail,
 			       (uint64_t)s.ptracer_full, (uint64_t)s.aa_cache_hits,
 			       (uint64_t)s.aa_cache_misses, (uint64_t)s.aa_net_hits,
-			       (uint64_t)s.aa_net_misses);
+			       (uint64_t)s.aa_net_misses, (uint64_t)s.peer_unknown);
 		printf("}\n");
 		return EXIT_OK;
 	}
@@ -193,6 +194,8 @@ int cmd_status(int argc, char **argv)
 	printf("apparmor net:   %" PRIu64 " hits, %" PRIu64
 	       " misses (socket checks, remembered per task)\n",
 	       (uint64_t)s.aa_net_hits, (uint64_t)s.aa_net_misses);
+	printf("nslsmd peers:   %" PRIu64 " connects refused (no memory to record who connected)\n",
+	       (uint64_t)s.peer_unknown);
 	print_daemon_status();
 	return EXIT_OK;
 }
