@@ -35,6 +35,7 @@
 #include "core/fs.h"
 #include "core/net.h"
 #include "core/kernel.h"
+#include "core/peer.h"
 
 char LICENSE[] SEC("license") = "GPL";
 

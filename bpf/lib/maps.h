@@ -63,6 +63,15 @@ struct {
 	__type(value, struct nslsm_config);
 } nslsm_config SEC(".maps");
 
+/* nslsmd's peers: on nslsmd's listening socket, its mark; on each socket
+ * it accepts, who connected (bpf/core/peer.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct nslsm_peer);
+} nslsmd_peers SEC(".maps");
+
 static __always_inline struct nslsm_stats *stats_get(void)
 {
 	__u32 zero = 0;

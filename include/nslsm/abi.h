@@ -112,6 +112,29 @@ struct nslsm_task_blob {
 	__u32 entry_tgid;
 };
 
+/*
+ * Who connected to nslsmd's socket (bpf/core/peer.h): written in the
+ * connecting task's own context while the kernel makes the connection
+ * (unix_stream_connect), into the storage of the socket nslsmd will
+ * accept. nslsmd judges every request on that connection by it; nothing a
+ * process does afterwards (exit, fork, passing the socket on, a reused pid)
+ * changes it. nslsmd marks its listening socket with NSLSM_PEER_LISTENER.
+ */
+enum nslsm_peer_flag {
+	NSLSM_PEER_LISTENER = 1u << 0,	/* nslsmd's listening socket */
+	NSLSM_PEER_CONNECTED = 1u << 1,	/* written at connect: the rest is valid */
+	NSLSM_PEER_HAS_BLOB = 1u << 2,	/* blob is the connecting task's */
+};
+
+struct nslsm_peer {
+	__u32 flags;		/* enum nslsm_peer_flag */
+	__u32 tgid;		/* the connecting process (initial pid namespace) */
+	__u32 parent_tgid;	/* its parent at connect */
+	__u32 pad;
+	__u64 cap_effective;	/* its effective capabilities at connect */
+	struct nslsm_task_blob blob;	/* its blob at connect (NSLSM_PEER_HAS_BLOB) */
+};
+
 enum nslsm_aa_task_flag {
 	NSLSM_AA_TASK_PENDING = 1u << 0,	/* aa_pending is valid */
 	NSLSM_AA_TASK_CHANGED = 1u << 1,	/* the last exec changed the label */
@@ -272,6 +295,8 @@ struct nslsm_stats {
 	__u64 aa_net_misses;	/* ... that walked the policy */
 	__u64 fowner_full;	/* F_SETOWN by an enrolled task not remembered
 				 * (table full): that file's SIGIO is unchecked */
+	__u64 peer_unknown;	/* connects to nslsmd refused: no storage to
+				 * record who connected */
 };
 
 /* Load-time constants, one slot of the "config" array map. */
@@ -300,13 +325,14 @@ _Static_assert(sizeof(struct nslsm_task_blob) ==
 			       NSLSM_AA_NET_MEMO * sizeof(struct nslsm_aa_net_memo) + 8,
 	       "blob");
 _Static_assert(sizeof(struct nslsm_boundary_conf) == 16, "boundary");
+_Static_assert(sizeof(struct nslsm_peer) == 24 + sizeof(struct nslsm_task_blob), "peer");
 _Static_assert(sizeof(struct nslsm_ns) == NSLSM_NAME_MAX + 56 + 4 * NSLSM_MAX_MODULES, "ns");
 _Static_assert(sizeof(struct nslsm_ptracer) == 32, "ptracer");
 _Static_assert(sizeof(struct nslsm_audit_record) ==
 		       88 + 8 * (NSLSM_MAX_CONTIDS - 1) + 2 * NSLSM_COMM_LEN +
 			       NSLSM_AUDIT_NAME_LEN,
 	       "record");
-_Static_assert(sizeof(struct nslsm_stats) == 80, "stats");
+_Static_assert(sizeof(struct nslsm_stats) == 88, "stats");
 _Static_assert(sizeof(struct nslsm_audit_rule) == 32 + NSLSM_AUDIT_NAME_LEN, "rule");
 _Static_assert(sizeof(struct nslsm_config) == 48, "config");
 

@@ -164,12 +164,14 @@ int cmd_status(int argc, char **argv)
 			       ",\"apparmor_cache_misses\":%" PRIu64
 			       ",\"apparmor_net_memo_hits\":%" PRIu64
 			       ",\"apparmor_net_memo_misses\":%" PRIu64
-			       ",\"fowner_table_full\":%" PRIu64,
+			       ",\"fowner_table_full\":%" PRIu64
+			       ",\"daemon_connects_refused_no_memory\":%" PRIu64,
 			       count_links(), n_ns, total, (uint64_t)s.audit_records,
 			       (uint64_t)s.audit_lost, (uint64_t)s.denials, (uint64_t)s.blob_alloc_fail,
 			       (uint64_t)s.ptracer_full, (uint64_t)s.aa_cache_hits,
 			       (uint64_t)s.aa_cache_misses, (uint64_t)s.aa_net_hits,
-			       (uint64_t)s.aa_net_misses, (uint64_t)s.fowner_full);
+			       (uint64_t)s.aa_net_misses, (uint64_t)s.fowner_full,
+			       (uint64_t)s.peer_unknown);
 		printf("}\n");
 		return EXIT_OK;
 	}
@@ -196,6 +198,8 @@ int cmd_status(int argc, char **argv)
 	       (uint64_t)s.aa_net_hits, (uint64_t)s.aa_net_misses);
 	printf("file owners:    %" PRIu64 " F_SETOWN by enrolled tasks not remembered (table full;"
 	       " their SIGIO is unchecked)\n", (uint64_t)s.fowner_full);
+	printf("nslsmd peers:   %" PRIu64 " connects refused (no memory to record who connected)\n",
+	       (uint64_t)s.peer_unknown);
 	print_daemon_status();
 	return EXIT_OK;
 }

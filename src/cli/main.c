@@ -141,7 +141,9 @@ static const struct command commands[] = {
 	  "CAP_AUDIT_CONTROL may run 'nslsm contid set PID ID' from inside the\n"
 	  "namespace for a container it started (a descendant of the shell or runtime\n"
 	  "that runs nslsm, in the same namespace or below, with no id of its own yet):\n"
-	  "nslsmd checks and sets the id, nested in the caller's. Records then carry\n"
+	  "nslsmd checks and sets the id, nested in the caller's. It judges the\n"
+	  "process that connected to it, as it was at connect: a socket passed on\n"
+	  "carries no more than that. Records then carry\n"
 	  "contid=ID parent_contids=OUTER,....\n" },
 	{ "apparmor", cmd_apparmor,
 	  "nslsm apparmor load|replace NS FILE... [--features FILE]\n"
@@ -198,7 +200,9 @@ static const struct command commands[] = {
 	  "  --contid ID    only records of container id ID\n"
 	  "  --follow       keep printing new records until interrupted; with nslsmd\n"
 	  "                 running, through it: it works from inside a namespace\n"
-	  "                 (its own namespace or below only), and a consumer that\n"
+	  "                 (its own namespace or below only: nslsmd judges by the\n"
+	  "                 namespace of the process that connected, at connect),\n"
+	  "                 and a consumer that\n"
 	  "                 falls too far behind is told 'lost=N reason=\"consumer\"'\n"
 	  "  --json         one JSON object per line\n"
 	  "  --log FILE     the log file to use\n\n"

@@ -13,6 +13,11 @@
  * enforcement, the drain or the other consumers. The same socket lets a delegated namespace admin
  * give container ids to the containers it starts (nslsm contid set).
  *
+ * A request is judged by who connected, as the kernel recorded it at the
+ * connect (bpf/core/peer.h): that process's namespace, container ids,
+ * capabilities and parent then, never whatever process holds the socket or
+ * the connecting pid now. A connection without that record gets nothing.
+ *
  * Enforcement does not depend on nslsmd: if it dies, records wait in the
  * ring buffer (or are counted as lost) until somebody drains again.
  */
@@ -28,8 +33,10 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
+#include <bpf/bpf.h>
 
 #include "daemon/client.h"
 #include "lib/audit_log.h"
@@ -50,8 +57,11 @@ static uint64_t HISTORY = HISTORY_DEFAULT;
 
 struct client {
 	int fd;
-	pid_t pid;
-	uid_t uid;
+	/* Who connected (bpf/core/peer.h), fixed for the connection's life;
+	 * identified false: nobody can say, and every request is refused. */
+	struct nslsm_peer peer;
+	bool identified;
+	uid_t uid;		/* SO_PEERCRED: the connecting euid, at connect */
 	bool subscribed, json;
 	uint32_t ns_id;
 	char in[256];
@@ -220,24 +230,6 @@ static void reply(struct client *c, const char *fmt, ...)
 	c->out_len += len;
 }
 
-/* The effective capabilities of a process, from /proc. */
-static uint64_t proc_cap_eff(pid_t pid)
-{
-	char path[64], line[256];
-	uint64_t caps = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	f = fopen(path, "re");
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "CapEff: %" SCNx64, &caps) == 1)
-			break;
-	fclose(f);
-	return caps;
-}
-
 static pid_t proc_ppid(pid_t pid)
 {
 	char path[64], buf[512], *p;
@@ -266,47 +258,61 @@ static bool descends_from(pid_t pid, pid_t ancestor)
 
 #define CAP_AUDIT_CONTROL 30
 
-/*
- * CONTID PID ID from a client. The host's root may give an id to any
- * enrolled task that has none. A task of a namespace with
- * audit.delegate_contid=1 and CAP_AUDIT_CONTROL may give one to the
- * descendants of the process that asked (the parent of the nslsm tool) in
- * its namespace (or below) that have no id of their own yet: the new id is
- * nested in the requester's.
- */
-static int contid_set(struct client *c, pid_t pid, uint64_t id)
+/* Was the peer enrolled when it connected? Not enrolled then, it is the
+ * host's, whatever it became later. */
+static bool peer_enrolled(const struct client *c)
 {
-	struct nslsm_task_blob req, tgt;
-	int have_req, have_tgt;
+	return (c->peer.flags & NSLSM_PEER_HAS_BLOB) && (c->peer.blob.flags & NSLSM_TASK_ENROLLED);
+}
 
-	have_req = state_get_blob(&st, c->pid, &req);
-	have_tgt = state_get_blob(&st, pid, &tgt);
-	if (have_req < 0 || have_tgt < 0)
+/* The namespace the peer connected from (depth checked at accept). */
+static uint32_t peer_ns(const struct client *c)
+{
+	return peer_enrolled(c) ? c->peer.blob.level[c->peer.blob.depth].ns_id : NSLSM_HOST_ID;
+}
+
+/*
+ * CONTID PID ID from a client. The host's root (a peer not enrolled when
+ * it connected, uid 0) may give an id to any enrolled task that has none.
+ * A task of a namespace with audit.delegate_contid=1 and CAP_AUDIT_CONTROL
+ * may give one to the descendants of its parent at connect (the nslsm tool
+ * is the peer, its caller the admin) in its namespace (or below) that have
+ * no id of their own yet: the new id is nested in the requester's. The
+ * target is read and written through one pidfd.
+ */
+static int contid_decide(const struct client *c, int pidfd, pid_t pid, uint64_t id)
+{
+	const struct nslsm_task_blob *req = &c->peer.blob;
+	struct nslsm_task_blob tgt;
+	int have_tgt = state_get_blob_pidfd(&st, pidfd, pid, &tgt);
+
+	if (have_tgt < 0)
 		return -1;
 	if (!have_tgt || !(tgt.flags & NSLSM_TASK_ENROLLED))
 		return nslsm_fail("process %d is not enrolled in a namespace", pid);
-	if (have_req != 1 || !(req.flags & NSLSM_TASK_ENROLLED)) {
+	if (!peer_enrolled(c)) {
 		if (c->uid != 0)
 			return nslsm_fail("only root may set container ids from the host");
 		if (tgt.n_contids)
 			return nslsm_fail("process %d already has container id %" PRIu64
 					  ": container ids are set once", pid, (uint64_t)tgt.contid[0]);
 	} else {
-		const struct nslsm_ns *own = &st.ns[req.level[req.depth].ns_id];
+		const struct nslsm_ns *own = &st.ns[peer_ns(c)];
 
 		if (!own->audit.delegate_contid)
 			return nslsm_fail("namespace '%s' does not delegate container ids "
 					  "(audit.delegate_contid=0)", own->name);
-		if (!(proc_cap_eff(c->pid) & (1ull << CAP_AUDIT_CONTROL)))
+		if (!(c->peer.cap_effective & (1ull << CAP_AUDIT_CONTROL)))
 			return nslsm_fail("setting container ids needs CAP_AUDIT_CONTROL");
-		/* The requester is a tool (nslsm contid set) run by the admin:
-		 * the container must be the admin's own descendant. */
-		if (!descends_from(pid, proc_ppid(c->pid)))
+		if (!descends_from(pid, c->peer.parent_tgid))
 			return nslsm_fail("process %d is not a descendant of the caller", pid);
+		/* Alive after the walk: the /proc entries read were its own. */
+		if (syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) < 0)
+			return nslsm_fail("process %d exited", pid);
 		if (!ns_within(st.ns, tgt.level[tgt.depth].ns_id, own->id))
 			return nslsm_fail("process %d is outside namespace '%s'", pid, own->name);
-		if (tgt.n_contids != req.n_contids ||
-		    memcmp(tgt.contid, req.contid, sizeof(tgt.contid)))
+		if (tgt.n_contids != req->n_contids ||
+		    memcmp(tgt.contid, req->contid, sizeof(tgt.contid)))
 			return nslsm_fail("process %d already has a container id of its own: "
 					  "container ids are set once", pid);
 		if (tgt.n_contids >= NSLSM_MAX_CONTIDS)
@@ -314,7 +320,21 @@ static int contid_set(struct client *c, pid_t pid, uint64_t id)
 					  NSLSM_MAX_CONTIDS);
 	}
 	tgt.contid[tgt.n_contids++] = id;
-	return state_set_blob(&st, pid, &tgt);
+	return state_set_blob_pidfd(&st, pidfd, pid, &tgt);
+}
+
+static int contid_set(const struct client *c, pid_t pid, uint64_t id)
+{
+	int pidfd, rc;
+
+	if (!c->identified)
+		return nslsm_fail("nslsmd cannot tell who connected: nothing is allowed");
+	pidfd = state_pidfd(pid);
+	if (pidfd < 0)
+		return -1;
+	rc = contid_decide(c, pidfd, pid, id);
+	close(pidfd);
+	return rc;
 }
 
 static void status(struct client *c)
@@ -335,22 +355,51 @@ static void status(struct client *c)
 		lost = k->lost + (behind > HISTORY ? behind - HISTORY : 0);
 		reply(c, "consumer pid=%d ns=%s behind=%" PRIu64 " delivered=%" PRIu64 " lost=%" PRIu64
 			 "\n",
-		      k->pid, st.ns[k->ns_id].name, behind > HISTORY ? HISTORY : behind, k->delivered,
+		      (int)k->peer.tgid, st.ns[k->ns_id].name, behind > HISTORY ? HISTORY : behind, k->delivered,
 		      lost);
 	}
 	reply(c, "END\n");
 }
 
-/*
- * SUBSCRIBE NS text|json: the host's root may follow any namespace; an
- * enrolled task only its own namespace or one below it; nobody else.
- */
+/* An ERR reply, and a line in nslsmd's log naming the request, who
+ * connected and why it was refused. */
+static void refuse(struct client *c, const char *line, const char *why)
+{
+	char req[80], who[NSLSM_NAME_MAX + 32];
+	size_t i;
+
+	/* The request is the peer's text: printable characters only. */
+	for (i = 0; line[i] && i < sizeof(req) - 1; i++)
+		req[i] = line[i] >= 0x20 && line[i] < 0x7f ? line[i] : '?';
+	req[i] = 0;
+	if (!c->identified)
+		snprintf(who, sizeof(who), "an unidentified peer");
+	else if (peer_enrolled(c))
+		snprintf(who, sizeof(who), "pid %u of namespace '%s'", c->peer.tgid,
+			 st.ns[peer_ns(c)].name);
+	else
+		snprintf(who, sizeof(who), "pid %u of the host", c->peer.tgid);
+	fprintf(stderr, "nslsmd: refused '%s' from %s (uid %u): %s\n", req, who, c->uid, why);
+	reply(c, "ERR %s\n", why);
+}
+
+/* May the peer follow namespace ns? The host's root (not enrolled at
+ * connect, uid 0) any; an enrolled peer its own namespace or one below,
+ * whatever its uid; nobody else. */
+static bool may_follow(const struct client *c, int ns)
+{
+	if (!c->identified)
+		return false;
+	if (peer_enrolled(c))
+		return ns_within(st.ns, ns, peer_ns(c));
+	return c->uid == 0;
+}
+
 static void request(struct client *c, char *line)
 {
-	char a[64] = "", b[64] = "", cmd[32] = "";
-	struct nslsm_task_blob blob;
+	char a[64] = "", b[64] = "", cmd[32] = "", why[160];
 	uint64_t pid, id;
-	int ns, have;
+	int ns;
 
 	sscanf(line, "%31s %63s %63s", cmd, a, b);
 	nslsm_error_clear();
@@ -361,25 +410,24 @@ static void request(struct client *c, char *line)
 		 * nobody drains behind nslsmd's back (its consumers and sinks
 		 * would miss those records). */
 		if (audit_drainer_run(drainer) < 0)
-			reply(c, "ERR %s\n", nslsm_error());
+			refuse(c, line, nslsm_error());
 		else
 			reply(c, "OK\n");
 		flush_all();
 	} else if (!strcmp(cmd, "CONTID")) {
 		if (parse_u64(a, 1, INT32_MAX, "PID", &pid) || parse_contid(b, &id) ||
 		    contid_set(c, pid, id))
-			reply(c, "ERR %s\n", nslsm_error());
+			refuse(c, line, nslsm_error());
 		else
 			reply(c, "OK\n");
 	} else if (!strcmp(cmd, "SUBSCRIBE")) {
 		ns = ns_find(st.ns, a);
-		have = state_get_blob(&st, c->pid, &blob);
 		if (ns < 0) {
-			reply(c, "ERR %s\n", nslsm_error());
-		} else if (have == 1 && (blob.flags & NSLSM_TASK_ENROLLED)
-				   ? !ns_within(st.ns, ns, blob.level[blob.depth].ns_id)
-				   : c->uid != 0) {
-			reply(c, "ERR not allowed to follow namespace '%s'\n", a);
+			refuse(c, line, nslsm_error());
+		} else if (!may_follow(c, ns)) {
+			snprintf(why, sizeof(why), "not allowed to follow namespace '%s'%s", a,
+				 c->identified ? "" : " (nslsmd cannot tell who connected)");
+			refuse(c, line, why);
 		} else {
 			c->ns_id = ns;
 			c->json = !strcmp(b, "json");
@@ -389,7 +437,8 @@ static void request(struct client *c, char *line)
 			reply(c, "OK\n");
 		}
 	} else {
-		reply(c, "ERR unknown request '%s'\n", cmd);
+		snprintf(why, sizeof(why), "unknown request '%s'", cmd);
+		refuse(c, line, why);
 	}
 }
 
@@ -438,8 +487,15 @@ static void on_accept(int lfd)
 		return;
 	}
 	c->fd = fd;
-	c->pid = cred.pid;
 	c->uid = cred.uid;
+	/* The kernel's record of who connected; a blob it could not have
+	 * copied whole is no identity either. */
+	c->identified = bpf_map_lookup_elem(st.peers_fd, &fd, &c->peer) == 0 &&
+			(c->peer.flags & NSLSM_PEER_CONNECTED) &&
+			c->peer.blob.depth < NSLSM_MAX_DEPTH;
+	if (!c->identified)
+		fprintf(stderr, "nslsmd: no record of who made a connection (SO_PEERCRED pid %d): "
+				"its requests will be refused\n", cred.pid);
 	ev.data.ptr = c;
 	clients[slot] = c;
 	epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
@@ -448,15 +504,22 @@ static void on_accept(int lfd)
 static int listen_on(const char *path)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	struct nslsm_peer mark = { .flags = NSLSM_PEER_LISTENER };
 	int fd;
 
 	mkdir(NSLSMD_RUN_DIR, 0755);
 	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path);
 	unlink(path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(fd, 64) < 0)
+	if (fd < 0 || bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
 		return nslsm_fail_errno(errno, "listening on %s", path);
-	/* Anybody may connect; requests are authorised by the peer's pid. */
+	/* Marked before anybody can connect: every connection then carries
+	 * the kernel's record of who made it. */
+	if (bpf_map_update_elem(st.peers_fd, &fd, &mark, BPF_ANY) < 0)
+		return nslsm_fail_errno(errno, "marking %s as nslsmd's socket", path);
+	if (listen(fd, 64) < 0)
+		return nslsm_fail_errno(errno, "listening on %s", path);
+	/* Anybody may connect; requests are authorised by who connected. */
 	chmod(path, 0666);
 	return fd;
 }
@@ -476,6 +539,11 @@ static const char usage[] =
 	"                          at --json-log-size (default 10485760) keeping\n"
 	"                          --json-log-keep old files (default 5)\n"
 	"  --syslog HOST:PORT      RFC 5424 messages over TCP (octet counting)\n\n"
+	"Every request is judged by the process that connected, as the kernel recorded\n"
+	"it at the connect: its namespace, container ids and capabilities then. A\n"
+	"socket passed on, left to a child or held under a reused pid carries no more;\n"
+	"a connection without that record gets nothing. Refusals are logged on stderr\n"
+	"(\"nslsmd: refused 'REQUEST' from pid N of namespace 'NS' (uid U): WHY\").\n\n"
 	"Runs in the foreground; stop it with SIGTERM. Needs root and a loaded nslsm.\n";
 
 int main(int argc, char **argv)

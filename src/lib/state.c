@@ -39,9 +39,13 @@ static int open_map(const char *name, int *fd)
 	return 0;
 }
 
-static int pidfd_open_pid(pid_t pid)
+int state_pidfd(pid_t pid)
 {
-	return syscall(SYS_pidfd_open, pid, 0);
+	int fd = syscall(SYS_pidfd_open, pid, 0);
+
+	if (fd < 0)
+		return nslsm_fail_errno(errno, "process %d", pid);
+	return fd;
 }
 
 int state_open(struct nslsm_state *st, bool protect)
@@ -50,7 +54,7 @@ int state_open(struct nslsm_state *st, bool protect)
 
 	memset(st, 0, sizeof(*st));
 	st->task_blobs_fd = st->namespaces_fd = st->audit_fd = -1;
-	st->stats_fd = st->config_fd = st->lock_fd = st->audit_rules_fd = -1;
+	st->stats_fd = st->config_fd = st->lock_fd = st->audit_rules_fd = st->peers_fd = -1;
 	st->ns = NULL;
 	st->rules = NULL;
 	if (require_root("this command"))
@@ -59,7 +63,8 @@ int state_open(struct nslsm_state *st, bool protect)
 		return nslsm_fail("nslsm is not loaded (no %s): run 'nslsm load' first", NSLSM_LINK_DIR);
 	if (open_map("task_blobs", &st->task_blobs_fd) || open_map("namespaces", &st->namespaces_fd) ||
 	    open_map("audit", &st->audit_fd) || open_map("stats", &st->stats_fd) ||
-	    open_map("config", &st->config_fd) || open_map("audit_rules", &st->audit_rules_fd))
+	    open_map("config", &st->config_fd) || open_map("audit_rules", &st->audit_rules_fd) ||
+	    open_map("nslsmd_peers", &st->peers_fd))
 		goto fail;
 	ns = mmap(NULL, sizeof(struct nslsm_ns) * NSLSM_MAX_NS, PROT_READ | PROT_WRITE, MAP_SHARED,
 		  st->namespaces_fd, 0);
@@ -90,7 +95,7 @@ fail:
 void state_close(struct nslsm_state *st)
 {
 	int *fds[] = { &st->task_blobs_fd, &st->namespaces_fd, &st->audit_fd, &st->stats_fd,
-		       &st->config_fd, &st->lock_fd, &st->audit_rules_fd };
+		       &st->config_fd, &st->lock_fd, &st->audit_rules_fd, &st->peers_fd };
 
 	if (st->ns)
 		munmap(st->ns, sizeof(struct nslsm_ns) * NSLSM_MAX_NS);
@@ -117,29 +122,40 @@ int state_lock(struct nslsm_state *st)
 	return 0;
 }
 
+int state_get_blob_pidfd(struct nslsm_state *st, int pidfd, pid_t pid,
+			 struct nslsm_task_blob *out)
+{
+	if (bpf_map_lookup_elem(st->task_blobs_fd, &pidfd, out) == 0)
+		return 1;
+	return errno == ENOENT ? 0 : nslsm_fail_errno(errno, "reading the blob of process %d", pid);
+}
+
+int state_set_blob_pidfd(struct nslsm_state *st, int pidfd, pid_t pid,
+			 const struct nslsm_task_blob *blob)
+{
+	if (bpf_map_update_elem(st->task_blobs_fd, &pidfd, blob, BPF_ANY) < 0)
+		return nslsm_fail_errno(errno, "writing the blob of process %d", pid);
+	return 0;
+}
+
 int state_get_blob(struct nslsm_state *st, pid_t pid, struct nslsm_task_blob *out)
 {
-	int pidfd = pidfd_open_pid(pid), rc;
+	int pidfd = state_pidfd(pid), rc;
 
 	if (pidfd < 0)
-		return nslsm_fail_errno(errno, "process %d", pid);
-	rc = bpf_map_lookup_elem(st->task_blobs_fd, &pidfd, out);
-	if (rc < 0)
-		rc = errno == ENOENT ? 0 : nslsm_fail_errno(errno, "reading the blob of process %d", pid);
-	else
-		rc = 1;
+		return -1;
+	rc = state_get_blob_pidfd(st, pidfd, pid, out);
 	close(pidfd);
 	return rc;
 }
 
 int state_set_blob(struct nslsm_state *st, pid_t pid, const struct nslsm_task_blob *blob)
 {
-	int pidfd = pidfd_open_pid(pid), rc = 0;
+	int pidfd = state_pidfd(pid), rc;
 
 	if (pidfd < 0)
-		return nslsm_fail_errno(errno, "process %d", pid);
-	if (bpf_map_update_elem(st->task_blobs_fd, &pidfd, blob, BPF_ANY) < 0)
-		rc = nslsm_fail_errno(errno, "writing the blob of process %d", pid);
+		return -1;
+	rc = state_set_blob_pidfd(st, pidfd, pid, blob);
 	close(pidfd);
 	return rc;
 }

@@ -27,6 +27,7 @@ struct nslsm_state {
 	int stats_fd;
 	int config_fd;
 	int audit_rules_fd;
+	int peers_fd;		/* nslsmd_peers: who connected to nslsmd */
 	struct nslsm_ns *ns;	/* the namespaces map, mmap'ed: NSLSM_MAX_NS slots */
 	struct nslsm_audit_rule *rules;	/* audit_rules, mmap'ed */
 	int lock_fd;		/* the pin directory, flock'ed by state_lock */
@@ -45,6 +46,13 @@ int state_lock(struct nslsm_state *st);
 /* Task blob of a thread group: 1 found, 0 none, -1 error. */
 int state_get_blob(struct nslsm_state *st, pid_t pid, struct nslsm_task_blob *out);
 int state_set_blob(struct nslsm_state *st, pid_t pid, const struct nslsm_task_blob *blob);
+/* The same through a pidfd the caller holds (pid only names it in errors),
+ * so that a read and the write that follows concern one process. */
+int state_pidfd(pid_t pid);
+int state_get_blob_pidfd(struct nslsm_state *st, int pidfd, pid_t pid,
+			 struct nslsm_task_blob *out);
+int state_set_blob_pidfd(struct nslsm_state *st, int pidfd, pid_t pid,
+			 const struct nslsm_task_blob *blob);
 int state_get_stats(struct nslsm_state *st, struct nslsm_stats *out);
 int state_get_config(struct nslsm_state *st, struct nslsm_config *out);
 int state_set_config(struct nslsm_state *st, const struct nslsm_config *cfg);

@@ -84,3 +84,27 @@ test_audit_net_records_connect_with_netns_and_its_containers() {
 	bash -c "$run_in_bash" 2>/dev/null || true
 	[ "$(nslsm audit | grep -c 'operation="connect"')" -eq 2 ] || die "extra connect records"
 }
+
+# CONTID over a borrowed connection (tests/helpers/nslsmd_peer.py): judged
+# by the process that connected, however the socket came to the sender.
+test_contid_borrowed_connection_sets_no_id() {
+	local peer=$ROOT/tests/helpers/nslsmd_peer.py why="namespace 'box' does not delegate container ids"
+	nslsm ns create box
+	nslsm ns create other
+	start_nslsmd
+	victim=$(start_target "$NSLSM" run --ns other -- "$PROBE" sleep 60)
+	out=$("$peer" fork-exit box --reuse "CONTID $victim 777")
+	echo "$out"
+	expect_contains "reused by a host process" "$out"
+	expect_contains "child: CONTID $victim 777 -> ERR $why" "$out"
+	out=$("$peer" pass box --reuse "CONTID $victim 778")
+	echo "$out"
+	expect_contains "host: CONTID $victim 778 -> ERR $why" "$out"
+	[ "$(nslsm contid get "$victim")" = none ] || die "the victim got an id: $(nslsm contid get "$victim")"
+	log=$(cat "$SCRATCH/nslsmd.log")
+	expect_contains "refused 'CONTID $victim 777' from pid" "$log"
+	expect_contains "refused 'CONTID $victim 778' from pid" "$log"
+	# The host's root, connecting itself, still may.
+	nslsm contid set "$victim" 779
+	[ "$(nslsm contid get "$victim")" = 779 ] || die "the host's root could not set the id"
+}

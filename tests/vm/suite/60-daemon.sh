@@ -211,3 +211,68 @@ CONF
 	expect_contains ' nslsm ' "$out"
 	expect_contains 'ns="a" contid=515 module="yama"' "$out"
 }
+
+# Escape attempts on nslsmd's socket (tests/helpers/nslsmd_peer.py): a
+# connection is judged by the process that made it, whoever holds it now.
+PEER=$ROOT/tests/helpers/nslsmd_peer.py
+
+# expect_refused_by_nslsmd OUT REQUEST WHY NS: the reply says WHY, and
+# nslsmd's log names the request, the connecting process and its namespace.
+expect_refused_by_nslsmd() {
+	local connector
+	connector=$(echo "$1" | sed -n 's/^connector //p')
+	expect_contains "$2 -> ERR $3" "$1"
+	expect_contains "refused '$2' from pid $connector of namespace '$4' (uid 0): $3" \
+		"$(cat "$SCRATCH/nslsmd.log")"
+}
+
+test_daemon_connection_left_to_a_child_keeps_the_exited_connectors_namespace() {
+	audit_setup box other
+	start_nslsmd
+	out=$("$PEER" fork-exit box "SUBSCRIBE host text" "SUBSCRIBE other text" "SUBSCRIBE box text")
+	echo "$out"
+	expect_refused_by_nslsmd "$out" "SUBSCRIBE host text" "not allowed to follow namespace 'host'" box
+	expect_refused_by_nslsmd "$out" "SUBSCRIBE other text" "not allowed to follow namespace 'other'" box
+	expect_contains "SUBSCRIBE box text -> OK" "$out"
+}
+
+test_daemon_host_process_reusing_the_connectors_pid_gets_no_host_rights() {
+	audit_setup box
+	start_nslsmd
+	out=$("$PEER" fork-exit box --reuse "SUBSCRIBE host text")
+	echo "$out"
+	expect_contains "reused by a host process" "$out"
+	expect_refused_by_nslsmd "$out" "SUBSCRIBE host text" "not allowed to follow namespace 'host'" box
+}
+
+test_daemon_socket_passed_to_the_host_and_on_carries_only_the_connectors_rights() {
+	audit_setup box other
+	start_nslsmd
+	# Enrolled in box, it connects and hands the socket to a host process
+	# that holds its pid once it is gone; the socket then goes on to a task
+	# of other.
+	out=$("$PEER" pass box --reuse --back other "SUBSCRIBE host text" "SUBSCRIBE other text" \
+		"SUBSCRIBE box text")
+	echo "$out"
+	expect_contains "reused by a host process" "$out"
+	for sender in host "enrolled receiver"; do
+		expect_contains "$sender: SUBSCRIBE host text -> ERR not allowed" "$out"
+		expect_contains "$sender: SUBSCRIBE other text -> ERR not allowed" "$out"
+		expect_contains "$sender: SUBSCRIBE box text -> OK" "$out"
+	done
+	expect_refused_by_nslsmd "$out" "SUBSCRIBE other text" "not allowed to follow namespace 'other'" box
+	[ "$(grep -c "refused 'SUBSCRIBE host text' from pid .* of namespace 'box'" "$SCRATCH/nslsmd.log")" -eq 2 ] ||
+		die "nslsmd did not log both refusals: $(cat "$SCRATCH/nslsmd.log")"
+}
+
+test_daemon_enrolled_root_is_a_containers_root_and_the_host_root_is_not_enrolled() {
+	audit_setup box
+	start_nslsmd
+	# Both are uid 0; only the one not enrolled when it connected is the host's.
+	out=$(run_in box "$NSLSM" audit --follow --ns host 2>&1 || true)
+	expect_contains "not allowed to follow namespace 'host'" "$out"
+	expect_contains "refused 'SUBSCRIBE host text' from pid" "$(cat "$SCRATCH/nslsmd.log")"
+	follow H
+	deny_in box 5
+	wait_lines "$SCRATCH/H" 'contid=5 ' 1
+}
