@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Audit records. A record is reserved on the ring buffer; when the buffer
- * is full the loss is counted (stats.audit_lost) and user space reports it
- * as a LOST record, so nothing disappears silently.
+ * Audit records. Each goes to the queue of the namespace whose task made
+ * it (audit_queues), so a namespace that floods loses only its own records:
+ * over its rate limit (audit.rate) or with its queue full, the loss is
+ * counted for that namespace (audit_ns) and user space reports it as a LOST
+ * record naming the namespace, so nothing disappears silently. The last
+ * part of every queue is kept for self-protection records. All of this
+ * runs only for a decision that is audited.
  */
 #ifndef NSLSM_BPF_AUDIT_H
 #define NSLSM_BPF_AUDIT_H
@@ -39,15 +43,94 @@ static __always_inline void audit_contids(const struct nslsm_task_blob *b,
 		r->parent_contid[i] = i + 1 < (int)n ? b->contid[i] : 0;
 }
 
+#define NSEC_PER_SEC 1000000000ull
+
+/*
+ * The namespace's rate limit, a token bucket of one second's worth of
+ * records kept as the time the next record is due (GCRA): a record may go
+ * while that time is less than a second ahead. Concurrent CPUs may let one
+ * record more through when the bucket refills; never fewer.
+ */
+static __always_inline bool audit_rate_allows(struct nslsm_audit_ns *an, __u32 rate, __u64 now)
+{
+	__u64 step, due;
+
+	if (!rate)
+		return true;
+	step = NSEC_PER_SEC / rate;
+	if (an->rate_due < now)
+		an->rate_due = now;
+	due = __sync_fetch_and_add(&an->rate_due, step);
+	if (due + step <= now + NSEC_PER_SEC)
+		return true;
+	__sync_fetch_and_add(&an->rate_due, -step);
+	return false;
+}
+
+/* The queue has room for one more record of this kind. */
+static __always_inline bool audit_queue_has_room(void *queue, __u8 source)
+{
+	__u64 size = bpf_ringbuf_query(queue, BPF_RB_RING_SIZE);
+	__u64 used = bpf_ringbuf_query(queue, BPF_RB_AVAIL_DATA);
+	__u64 keep = source == NSLSM_SOURCE_SELF ? 0 : size / NSLSM_AUDIT_QUEUE_RESERVE;
+
+	return used + keep + sizeof(struct nslsm_audit_record) + 8 <= size;
+}
+
+/* One more record of namespace ns_id lost to a full queue. */
+static __always_inline void audit_lost_to_queue(__u32 ns_id)
+{
+	struct nslsm_audit_ns *an = bpf_map_lookup_elem(&audit_ns, &ns_id);
+
+	if (an)
+		__sync_fetch_and_add(&an->lost_queue, 1);
+	STAT_INC(audit_lost);
+}
+
+/*
+ * The queue a record of namespace ns_id goes to, if the namespace's rate
+ * and the queue's room let it go; else NULL, the loss counted for the
+ * namespace by reason.
+ */
+static __always_inline void *audit_queue_admit(__u32 ns_id, __u8 source)
+{
+	struct nslsm_audit_ns *an = bpf_map_lookup_elem(&audit_ns, &ns_id);
+	struct nslsm_ns *ns = ns_get(ns_id);
+	void *queue;
+
+	if (!an || !ns) {
+		STAT_INC(audit_lost);
+		return NULL;
+	}
+	/* self-protection records are the host's: never rate limited */
+	if (source != NSLSM_SOURCE_SELF &&
+	    !audit_rate_allows(an, ns->audit.rate, bpf_ktime_get_boot_ns())) {
+		__sync_fetch_and_add(&an->lost_rate, 1);
+		STAT_INC(audit_lost);
+		return NULL;
+	}
+	queue = bpf_map_lookup_elem(&audit_queues, &ns_id);
+	if (!queue || !audit_queue_has_room(queue, source)) {
+		audit_lost_to_queue(ns_id);
+		return NULL;
+	}
+	return queue;
+}
+
 static __always_inline void audit_emit(const struct subject *s, const struct audit_event *ev)
 {
 	struct nslsm_audit_record *r;
 	struct task_struct *target;
+	struct nslsm_audit_ns *an;
+	__u32 ns_id = blob_ns(s->blob);
+	void *queue = audit_queue_admit(ns_id, ev->source);
 	__u64 id;
 
-	r = bpf_ringbuf_reserve(&audit, sizeof(*r), 0);
+	if (!queue)
+		return;
+	r = bpf_ringbuf_reserve(queue, sizeof(*r), 0);
 	if (!r) {
-		STAT_INC(audit_lost);
+		audit_lost_to_queue(ns_id);
 		return;
 	}
 	id = bpf_get_current_pid_tgid();
@@ -57,7 +140,7 @@ static __always_inline void audit_emit(const struct subject *s, const struct aud
 	/* (BPF_CORE_READ needs a plain pointer: s->task would relocate s.) */
 	target = s->task;
 	r->netns = BPF_CORE_READ(target, nsproxy, net_ns, ns.inum);
-	r->ns_id = blob_ns(s->blob);
+	r->ns_id = ns_id;
 	r->policy_ns_id = ev->policy_ns;
 	r->pid = id >> 32;
 	r->tid = (__u32)id;
@@ -86,6 +169,9 @@ static __always_inline void audit_emit(const struct subject *s, const struct aud
 	else
 		r->name[0] = 0;
 	bpf_ringbuf_submit(r, 0);
+	an = bpf_map_lookup_elem(&audit_ns, &ns_id);
+	if (an)
+		__sync_fetch_and_add(&an->written, 1);
 	STAT_INC(audit_records);
 }
 
