@@ -49,6 +49,16 @@ struct {
 	__array(values, struct audit_queue);
 } audit_queues SEC(".maps");
 
+/* A record is made here first, so that one identical to its window's
+ * costs no room on the queue (audit.coalesce); per CPU, as the programs
+ * that write it do not migrate. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct nslsm_audit_record);
+} audit_scratch SEC(".maps");
+
 /* What became of each namespace's records (user space maps it). */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

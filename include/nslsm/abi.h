@@ -128,6 +128,10 @@ struct nslsm_audit_conf {
 	/* Records per second its tasks may write, 0 for no limit; a burst
 	 * of one second's worth is allowed. */
 	__u32 rate;
+	/* Identical records within this many ms become one record and a
+	 * count (repeated=N); 0: every record on its own. */
+	__u32 coalesce_ms;
+	__u32 reserved;
 };
 
 /* AppArmor mode of a namespace (ns set NS apparmor.mode=...). */
@@ -200,7 +204,11 @@ struct nslsm_audit_record {
 	__u32 ouid;		/* owner of the object, (u32)-1 if none */
 	char comm[NSLSM_COMM_LEN];
 	char target_comm[NSLSM_COMM_LEN];
-	char name[NSLSM_AUDIT_NAME_LEN];	/* object name, if any */
+	char name[NSLSM_AUDIT_NAME_LEN];	/* object name, if any, NUL-padded */
+	/* 0: one event. Else a report that the record of this serial was
+	 * repeated this many more times within its window (audit.coalesce). */
+	__u32 repeated;
+	__u32 pad;
 };
 
 /*
@@ -235,6 +243,22 @@ struct nslsm_audit_rule {
 };
 
 /*
+ * A window of identical records of one namespace (audit.coalesce), in
+ * slot key & (NSLSM_AUDIT_COALESCE_SLOTS - 1) of its audit_ns. BPF opens a window with the record it writes and
+ * counts the identical ones that follow; whoever closes the window (BPF
+ * when another record takes the slot or the window is over, the drain when
+ * it is over) swaps the count for 0 and reports it as a repeated= copy of
+ * the record. A count may go to the wrong window when two CPUs race at its
+ * close; every event is counted exactly once.
+ */
+struct nslsm_audit_coalesce {
+	__u64 key;		/* hash of what makes two records identical; 0: none */
+	__u64 window_end;	/* CLOCK_BOOTTIME ns */
+	__u64 repeats;		/* identical records since rec, not yet reported */
+	struct nslsm_audit_record rec;
+};
+
+/*
  * A namespace's audit queue: one slot of the "audit_ns" array map, indexed
  * by namespace id, zeroed when the id is given to a new namespace. The
  * counters say what became of the records of the namespace's tasks (its
@@ -253,8 +277,11 @@ struct nslsm_audit_ns {
 	__u64 reported_rate;
 	/* nslsmd: records its consumers of this namespace lost (too slow) */
 	__u64 lost_consumer;
-	__u64 reserved;
+	/* BPF: events counted in a repeated= record instead of one of their own */
+	__u64 coalesced;
+	struct nslsm_audit_coalesce window[NSLSM_AUDIT_COALESCE_SLOTS];
 };
+
 
 /* Counters, one slot of the "stats" array map. Only ever incremented. */
 struct nslsm_stats {
@@ -296,14 +323,21 @@ _Static_assert(sizeof(struct nslsm_task_blob) ==
 		       40 + 8 * NSLSM_MAX_CONTIDS + NSLSM_MAX_DEPTH * sizeof(struct nslsm_level) +
 			       NSLSM_AA_NET_MEMO * sizeof(struct nslsm_aa_net_memo) + 8,
 	       "blob");
-_Static_assert(sizeof(struct nslsm_ns) == NSLSM_NAME_MAX + 48 + 4 * NSLSM_MAX_MODULES, "ns");
+_Static_assert(sizeof(struct nslsm_ns) == NSLSM_NAME_MAX + 56 + 4 * NSLSM_MAX_MODULES, "ns");
+/* user space maps the table: its slots are as far apart as the kernel's,
+ * which rounds an array's values up to 8 bytes */
+_Static_assert(sizeof(struct nslsm_ns) % 8 == 0, "ns slot");
 _Static_assert(sizeof(struct nslsm_ptracer) == 32, "ptracer");
 _Static_assert(sizeof(struct nslsm_audit_record) ==
-		       80 + 8 * (NSLSM_MAX_CONTIDS - 1) + 2 * NSLSM_COMM_LEN +
+		       88 + 8 * (NSLSM_MAX_CONTIDS - 1) + 2 * NSLSM_COMM_LEN +
 			       NSLSM_AUDIT_NAME_LEN,
 	       "record");
+_Static_assert(sizeof(struct nslsm_audit_coalesce) == 24 + sizeof(struct nslsm_audit_record),
+	       "coalesce");
 _Static_assert(sizeof(struct nslsm_stats) == 80, "stats");
-_Static_assert(sizeof(struct nslsm_audit_ns) == 64, "audit ns");
+_Static_assert(sizeof(struct nslsm_audit_ns) ==
+		       64 + NSLSM_AUDIT_COALESCE_SLOTS * sizeof(struct nslsm_audit_coalesce),
+	       "audit ns");
 _Static_assert(sizeof(struct nslsm_audit_rule) == 32 + NSLSM_AUDIT_NAME_LEN, "rule");
 _Static_assert(sizeof(struct nslsm_config) == 48, "config");
 

@@ -169,6 +169,10 @@ static void settings(const struct nslsm_ns *ns, bool json, char *buf, size_t len
 		off += snprintf(buf + off, off < len ? len - off : 0,
 				json ? "%s\"audit.rate\":\"%u\"" : "%saudit.rate=%u",
 				off ? (json ? "," : " ") : "", ns->audit.rate);
+	if (ns->audit.coalesce_ms)
+		off += snprintf(buf + off, off < len ? len - off : 0,
+				json ? "%s\"audit.coalesce\":\"%u\"" : "%saudit.coalesce=%u",
+				off ? (json ? "," : " ") : "", ns->audit.coalesce_ms);
 }
 
 static int ns_list_cmd(int argc, char **argv)

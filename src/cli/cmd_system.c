@@ -158,12 +158,12 @@ static void queue_print(const struct queue_status *q, bool json)
 {
 	printf(json ? "{\"ns\":\"%s\",\"bytes\":%u,\"rate\":%u,\"written\":%" PRIu64
 		      ",\"lost_queue_full\":%" PRIu64 ",\"lost_rate_limit\":%" PRIu64
-		      ",\"lost_consumer\":%" PRIu64 "}"
+		      ",\"lost_consumer\":%" PRIu64 ",\"coalesced\":%" PRIu64 "}"
 		    : "audit queue:    ns=%s bytes=%u rate=%u written=%" PRIu64
 		      " lost_queue_full=%" PRIu64 " lost_rate_limit=%" PRIu64
-		      " lost_consumer=%" PRIu64 "\n",
+		      " lost_consumer=%" PRIu64 " coalesced=%" PRIu64 "\n",
 	       q->ns, q->bytes, q->rate, (uint64_t)q->c.written, (uint64_t)q->c.lost_queue,
-	       (uint64_t)q->c.lost_rate, (uint64_t)q->c.lost_consumer);
+	       (uint64_t)q->c.lost_rate, (uint64_t)q->c.lost_consumer, (uint64_t)q->c.coalesced);
 }
 
 int cmd_status(int argc, char **argv)

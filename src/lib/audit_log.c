@@ -429,6 +429,8 @@ static void entry_fields(struct out *o, const struct nslsm_log_entry *e)
 		f_str(o, "target_comm", r->target_comm, sizeof(r->target_comm));
 	}
 	f_s64(o, "error", r->error);
+	if (r->repeated)
+		f_u64(o, "repeated", r->repeated);
 }
 
 int audit_format_fields(const struct nslsm_log_entry *e, char *buf, size_t len)
@@ -799,6 +801,27 @@ static int queues_drain(struct audit_drainer *d, bool full)
 	return 0;
 }
 
+/* The repeats counted in q's namespace's windows that are over. */
+static int coalesced_flush(struct audit_drainer *d, const struct queue *q)
+{
+	struct nslsm_audit_coalesce *c = d->st->audit_ns[q->ns_id].window;
+	uint64_t now = now_ns(CLOCK_BOOTTIME);
+
+	for (int i = 0; i < NSLSM_AUDIT_COALESCE_SLOTS; i++, c++) {
+		struct nslsm_audit_record rec;
+
+		if (!__atomic_load_n(&c->repeats, __ATOMIC_RELAXED) ||
+		    now < __atomic_load_n(&c->window_end, __ATOMIC_ACQUIRE))
+			continue;
+		rec = c->rec;
+		rec.repeated = __atomic_exchange_n(&c->repeats, 0, __ATOMIC_ACQ_REL);
+		rec.time_ns = now;
+		if (rec.repeated && on_record(d, &rec, sizeof(rec)))
+			return -1;
+	}
+	return 0;
+}
+
 /* A LOST entry for what `counter` has lost since `reported`. */
 static int report_loss(struct audit_drainer *d, uint32_t id, uint64_t counter,
 		       __u64 *reported, uint32_t reason)
@@ -900,7 +923,8 @@ int audit_drainer_run(struct audit_drainer *d, bool full)
 		uint32_t id = d->queues[i].ns_id;
 		struct nslsm_audit_ns *an = &d->st->audit_ns[id];
 
-		if (report_loss(d, id, an->lost_queue, &an->reported_queue, NSLSM_LOST_QUEUE) ||
+		if (coalesced_flush(d, &d->queues[i]) ||
+		    report_loss(d, id, an->lost_queue, &an->reported_queue, NSLSM_LOST_QUEUE) ||
 		    report_loss(d, id, an->lost_rate, &an->reported_rate, NSLSM_LOST_RATE))
 			goto write_failed;
 	}

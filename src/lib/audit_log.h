@@ -18,7 +18,7 @@
 #include "nslsm/abi.h"
 
 #define NSLSM_AUDIT_LOG_DEFAULT "/var/log/nslsm/audit.log"
-#define NSLSM_AUDIT_LOG_MAGIC "nslsm-audit-v3\n"
+#define NSLSM_AUDIT_LOG_MAGIC "nslsm-audit-v4\n"
 /* Container ids listed per network namespace in a record. */
 #define NSLSM_NETNS_CONTIDS 8
 

@@ -171,6 +171,12 @@ static int set_audit(struct nslsm_ns *ns, const char *spec, const char *key, con
 		return set_flag(spec, value, &ns->audit.net);
 	if (!strcmp(key, "queue"))
 		return set_queue(spec, value, &ns->audit.queue);
+	if (!strcmp(key, "coalesce")) {
+		if (parse_u64(value, 0, NSLSM_AUDIT_COALESCE_MAX_MS, "audit.coalesce", &v))
+			return -1;
+		ns->audit.coalesce_ms = v;
+		return 0;
+	}
 	if (!strcmp(key, "rate")) {
 		if (parse_u64(value, 0, NSLSM_AUDIT_RATE_MAX, "audit.rate", &v))
 			return -1;
@@ -178,7 +184,7 @@ static int set_audit(struct nslsm_ns *ns, const char *spec, const char *key, con
 		return 0;
 	}
 	return nslsm_fail("'%s': no audit setting '%s' (audit.delegate_contid, audit.net, "
-			  "audit.queue, audit.rate)", spec, key);
+			  "audit.queue, audit.rate, audit.coalesce)", spec, key);
 }
 
 static int set_one(struct nslsm_ns *ns, char *arg)

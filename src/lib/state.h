@@ -31,6 +31,7 @@ struct nslsm_state {
 	struct nslsm_ns *ns;	/* the namespaces map, mmap'ed: NSLSM_MAX_NS slots */
 	struct nslsm_audit_rule *rules;	/* audit_rules, mmap'ed */
 	struct nslsm_audit_ns *audit_ns;	/* audit_ns, mmap'ed: NSLSM_MAX_NS slots */
+
 	int lock_fd;		/* the pin directory, flock'ed by state_lock */
 };
 

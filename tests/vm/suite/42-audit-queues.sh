@@ -132,3 +132,36 @@ test_audit_queue_size_is_set_per_namespace_and_keeps_queued_records() {
 	nslsm ns delete a
 	expect_contains 'contid=8 ' "$(nslsm audit)"
 }
+
+# events FILE: what the records in FILE stand for (a repeated=N record for N)
+events() {
+	awk '/nslsm="DENIED"/ { n = 1; if (match($0, / repeated=[0-9]+/)) n = substr($0, RSTART + 10, RLENGTH - 10); s += n } END { print s + 0 }' "$1"
+}
+
+test_audit_identical_denials_coalesce_into_counted_records() {
+	audit_setup a
+	nslsm ns set a audit.coalesce=1000
+	expect_contains 'audit.coalesce=1000' "$(nslsm ns list)"
+	out=$(run_in a "$PROBE" flood 10000 "$target")
+	expect_contains "10000 denied" "$out"
+	# the last window's count is reported once the window is over
+	for _ in $(seq 100); do
+		nslsm audit --ns a >"$SCRATCH/log"
+		[ "$(events "$SCRATCH/log")" -ge 10000 ] && break
+		sleep 0.1
+	done
+	records=$(grep -c 'nslsm="DENIED"' "$SCRATCH/log" || true)
+	repeats=$(grep -c ' repeated=' "$SCRATCH/log" || true)
+	echo "10000 identical denials: $records records ($repeats with repeated=N), standing for $(events "$SCRATCH/log")"
+	grep ' repeated=' "$SCRATCH/log" | head -n 3
+	[ "$(events "$SCRATCH/log")" -eq 10000 ] || die "the records stand for $(events "$SCRATCH/log") denials"
+	[ "$records" -le 100 ] || die "$records records for 10000 identical denials"
+	[ "$(queue_field a coalesced)" -eq $((10000 - records + repeats)) ] || die "coalesced count $(queue_field a coalesced)"
+	# different denials stay apart
+	deny_in a 1
+	deny_in a 2
+	log=$(nslsm audit --ns a)
+	expect_contains 'contid=1 ' "$log"
+	expect_contains 'contid=2 ' "$log"
+	expect_fail "audit.coalesce '70000': must be between 0 and 60000" nslsm ns set a audit.coalesce=70000
+}
