@@ -32,11 +32,41 @@ struct {
 	__type(value, struct nslsm_ptracer);
 } ptracers SEC(".maps");
 
-/* Audit records for user space (nslsm audit drains it into the log). */
-struct {
+/*
+ * Audit queues: a ring buffer per namespace, indexed by namespace id, made
+ * by user space (nslsm load for host, ns create, ns set audit.queue) in the
+ * size the namespace asks for; nslsmd and nslsm audit drain every one.
+ */
+struct audit_queue {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, NSLSM_AUDIT_RINGBUF_SIZE);
-} audit SEC(".maps");
+	__uint(max_entries, NSLSM_AUDIT_QUEUE_MIN);
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, NSLSM_MAX_NS);
+	__type(key, __u32);
+	__array(values, struct audit_queue);
+} audit_queues SEC(".maps");
+
+/* A record is made here first, so that one identical to its window's
+ * costs no room on the queue (audit.coalesce); per CPU, as the programs
+ * that write it do not migrate. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct nslsm_audit_record);
+} audit_scratch SEC(".maps");
+
+/* What became of each namespace's records (user space maps it). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, NSLSM_MAX_NS);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, struct nslsm_audit_ns);
+} audit_ns SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

@@ -173,6 +173,15 @@ struct nslsm_audit_conf {
 	__u32 delegate_contid;
 	/* Audit every connect() and bind() of its tasks. */
 	__u32 net;
+	/* Bytes of its audit queue (set when the queue is made). */
+	__u32 queue;
+	/* Records per second its tasks may write, 0 for no limit; a burst
+	 * of one second's worth is allowed. */
+	__u32 rate;
+	/* Identical records within this many ms become one record and a
+	 * count (repeated=N); 0: every record on its own. */
+	__u32 coalesce_ms;
+	__u32 reserved;
 };
 
 /* AppArmor mode of a namespace (ns set NS apparmor.mode=...). */
@@ -221,7 +230,7 @@ enum nslsm_audit_action {
 	NSLSM_AUDIT_LOST,	/* user space only: records lost before this */
 };
 
-/* One record on the "audit" ring buffer. */
+/* One record on an audit queue. */
 struct nslsm_audit_record {
 	__u64 time_ns;		/* CLOCK_BOOTTIME in BPF; realtime once logged */
 	__u64 serial;
@@ -248,7 +257,11 @@ struct nslsm_audit_record {
 	__u32 reserved;
 	char comm[NSLSM_COMM_LEN];
 	char target_comm[NSLSM_COMM_LEN];
-	char name[NSLSM_AUDIT_NAME_LEN];	/* object name, if any */
+	char name[NSLSM_AUDIT_NAME_LEN];	/* object name, if any, NUL-padded */
+	/* 0: one event. Else a report that the record of this serial was
+	 * repeated this many more times within its window (audit.coalesce). */
+	__u32 repeated;
+	__u32 pad;
 };
 
 /*
@@ -282,10 +295,51 @@ struct nslsm_audit_rule {
 	char path[NSLSM_AUDIT_NAME_LEN];
 };
 
+/*
+ * A window of identical records of one namespace (audit.coalesce), in
+ * slot key & (NSLSM_AUDIT_COALESCE_SLOTS - 1) of its audit_ns. BPF opens a window with the record it writes and
+ * counts the identical ones that follow; whoever closes the window (BPF
+ * when another record takes the slot or the window is over, the drain when
+ * it is over) swaps the count for 0 and reports it as a repeated= copy of
+ * the record. A count may go to the wrong window when two CPUs race at its
+ * close; every event is counted exactly once.
+ */
+struct nslsm_audit_coalesce {
+	__u64 key;		/* hash of what makes two records identical; 0: none */
+	__u64 window_end;	/* CLOCK_BOOTTIME ns */
+	__u64 repeats;		/* identical records since rec, not yet reported */
+	struct nslsm_audit_record rec;
+};
+
+/*
+ * A namespace's audit queue: one slot of the "audit_ns" array map, indexed
+ * by namespace id, zeroed when the id is given to a new namespace. The
+ * counters say what became of the records of the namespace's tasks (its
+ * own, not its descendants'). BPF increments the first ones; the last ones
+ * belong to user space, under the audit log's lock.
+ */
+struct nslsm_audit_ns {
+	__u64 written;		/* records put on the namespace's queue */
+	__u64 lost_queue;	/* dropped: the queue was full */
+	__u64 lost_rate;	/* dropped: over the namespace's audit.rate */
+	/* The rate limit: the time the next record is due at the namespace's
+	 * rate (a token bucket kept as one time stamp, GCRA). */
+	__u64 rate_due;
+	/* user space: losses already reported in the log */
+	__u64 reported_queue;
+	__u64 reported_rate;
+	/* nslsmd: records its consumers of this namespace lost (too slow) */
+	__u64 lost_consumer;
+	/* BPF: events counted in a repeated= record instead of one of their own */
+	__u64 coalesced;
+	struct nslsm_audit_coalesce window[NSLSM_AUDIT_COALESCE_SLOTS];
+};
+
+
 /* Counters, one slot of the "stats" array map. Only ever incremented. */
 struct nslsm_stats {
-	__u64 audit_records;	/* records written to the ring buffer */
-	__u64 audit_lost;	/* records dropped: ring buffer full */
+	__u64 audit_records;	/* records written to the queues, all namespaces */
+	__u64 audit_lost;	/* records dropped, all namespaces (queue full, rate) */
 	__u64 blob_alloc_fail;	/* forks refused: no storage for the child */
 	__u64 ptracer_full;	/* PR_SET_PTRACER refused: table full */
 	__u64 denials;		/* enforced denials */
@@ -303,8 +357,9 @@ struct nslsm_stats {
 struct nslsm_config {
 	__u32 pin_mntns_inum;	/* mount ns holding /sys/fs/bpf/nslsm */
 	__u32 kernel_yama;	/* the kernel's own Yama is active */
-	/* stats.audit_lost already reported in the log (user space only). */
-	__u64 audit_lost_reported;
+	/* Bumped by user space whenever a namespace's audit queue is made,
+	 * replaced or removed: drainers then reopen the queues. */
+	__u64 audit_queues_gen;
 	/* Kernel addresses (from /proc/kallsyms) of the seqlocks every rename
 	 * (rename_lock) and every change of the mount tree (mount_lock)
 	 * writes: the decision cache's entries die when either moves. 0: not
@@ -326,13 +381,21 @@ _Static_assert(sizeof(struct nslsm_task_blob) ==
 	       "blob");
 _Static_assert(sizeof(struct nslsm_boundary_conf) == 16, "boundary");
 _Static_assert(sizeof(struct nslsm_peer) == 24 + sizeof(struct nslsm_task_blob), "peer");
-_Static_assert(sizeof(struct nslsm_ns) == NSLSM_NAME_MAX + 56 + 4 * NSLSM_MAX_MODULES, "ns");
+_Static_assert(sizeof(struct nslsm_ns) == NSLSM_NAME_MAX + 72 + 4 * NSLSM_MAX_MODULES, "ns");
+/* user space maps the table: its slots are as far apart as the kernel's,
+ * which rounds an array's values up to 8 bytes */
+_Static_assert(sizeof(struct nslsm_ns) % 8 == 0, "ns slot");
 _Static_assert(sizeof(struct nslsm_ptracer) == 32, "ptracer");
 _Static_assert(sizeof(struct nslsm_audit_record) ==
-		       88 + 8 * (NSLSM_MAX_CONTIDS - 1) + 2 * NSLSM_COMM_LEN +
+		       96 + 8 * (NSLSM_MAX_CONTIDS - 1) + 2 * NSLSM_COMM_LEN +
 			       NSLSM_AUDIT_NAME_LEN,
 	       "record");
+_Static_assert(sizeof(struct nslsm_audit_coalesce) == 24 + sizeof(struct nslsm_audit_record),
+	       "coalesce");
 _Static_assert(sizeof(struct nslsm_stats) == 88, "stats");
+_Static_assert(sizeof(struct nslsm_audit_ns) ==
+		       64 + NSLSM_AUDIT_COALESCE_SLOTS * sizeof(struct nslsm_audit_coalesce),
+	       "audit ns");
 _Static_assert(sizeof(struct nslsm_audit_rule) == 32 + NSLSM_AUDIT_NAME_LEN, "rule");
 _Static_assert(sizeof(struct nslsm_config) == 48, "config");
 

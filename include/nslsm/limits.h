@@ -17,8 +17,24 @@
 #define NSLSM_COMM_LEN 16
 /* Object name carried in an audit record, NUL included. */
 #define NSLSM_AUDIT_NAME_LEN 256
-/* Audit ring buffer size in bytes (power of two, page multiple). */
-#define NSLSM_AUDIT_RINGBUF_SIZE (1024 * 1024)
+/*
+ * Audit queues: one ring buffer per namespace (ns set NS audit.queue=BYTES),
+ * a power of two of at least NSLSM_AUDIT_QUEUE_MIN bytes (so a multiple of
+ * 4 KiB pages). A record takes 408 bytes on a queue.
+ */
+#define NSLSM_AUDIT_QUEUE_HOST (1024 * 1024)
+#define NSLSM_AUDIT_QUEUE_DEFAULT (256 * 1024)
+#define NSLSM_AUDIT_QUEUE_MIN (16 * 1024)
+#define NSLSM_AUDIT_QUEUE_MAX (64 * 1024 * 1024)
+/* The last 1/NSLSM_AUDIT_QUEUE_RESERVE of a queue takes self-protection
+ * records only: a namespace flooding with other records keeps room for them. */
+#define NSLSM_AUDIT_QUEUE_RESERVE 4
+/* Identical denials a namespace remembers at once to coalesce them
+ * (audit.coalesce), a power of two, and the longest window in ms. */
+#define NSLSM_AUDIT_COALESCE_SLOTS 2
+#define NSLSM_AUDIT_COALESCE_MAX_MS 60000
+/* Records per second a namespace may limit itself to (audit.rate). */
+#define NSLSM_AUDIT_RATE_MAX 1000000
 /* Audit rules of all namespaces together. */
 #define NSLSM_MAX_AUDIT_RULES 1024
 /* Yama ptracer exceptions remembered at once. */

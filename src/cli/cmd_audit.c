@@ -40,9 +40,9 @@ static int print_entry(const struct nslsm_log_entry *e, void *arg)
 	char line[2048];
 	bool lost = e->rec.action == NSLSM_AUDIT_LOST;
 
-	/* Loss reports concern every reader: never filtered away. A namespace's
-	 * view: its records and its descendants', as its rules select them. */
-	if (!lost && f->ns_id && !ns_within(f->st->ns, e->rec.ns_id, f->ns_id))
+	/* A namespace's view: its records and its descendants', as its rules
+	 * select them; the losses of those namespaces, whatever the rules. */
+	if (f->ns_id && !ns_within(f->st->ns, e->rec.ns_id, f->ns_id))
 		return 0;
 	if (!lost && !audit_rules_select(f->st->rules, f->ns_id, e))
 		return 0;
@@ -108,6 +108,18 @@ static int follow_daemon(const struct filter *f)
 	return EXIT_OK;
 }
 
+int audit_drain_queues(struct nslsm_state *st)
+{
+	struct audit_drainer *d = NULL;
+	int rc;
+
+	if (access(nslsmd_socket(), F_OK) && !(d = audit_drainer_open(st, audit_log_path(), NULL, NULL)))
+		return -1;
+	rc = audit_drain_now(d);
+	audit_drainer_close(d);
+	return rc;
+}
+
 static int rule_cmd(int argc, char **argv)
 {
 	struct nslsm_audit_rule rule;
@@ -157,18 +169,14 @@ static int rule_cmd(int argc, char **argv)
 	return rc ? fail() : EXIT_OK;
 }
 
-/*
- * Move the kernel's records into the log. With nslsmd running, it drains
- * (so its consumers and sinks get every record); without it, we do.
- */
-static int drain(struct nslsm_state *st, const char *log)
+int audit_drain_now(struct audit_drainer *d)
 {
 	char buf[512] = "";
 	ssize_t n;
 	int fd;
 
 	if (access(nslsmd_socket(), F_OK))
-		return audit_drain(st, log) < 0 ? -1 : 0;
+		return d && audit_drainer_run(d, true) < 0 ? -1 : 0;
 	fd = nslsmd_request("DRAIN\n");
 	if (fd < 0)
 		return -1;
@@ -190,7 +198,9 @@ int cmd_audit(int argc, char **argv)
 	};
 	struct filter f = {};
 	const char *log = audit_log_path();
+	struct audit_drainer *d = NULL;
 	struct nslsm_state st;
+	int rc = EXIT_OK;
 	bool follow = false;
 	off_t offset = 0;
 	int c;
@@ -234,21 +244,21 @@ int cmd_audit(int argc, char **argv)
 	if (state_open(&st, true))
 		return fail();
 	f.st = &st;
-	if (f.ns && (f.ns_id = ns_find(st.ns, f.ns)) < 0) {
+	if ((f.ns && (f.ns_id = ns_find(st.ns, f.ns)) < 0) ||
+	    (access(nslsmd_socket(), F_OK) && !(d = audit_drainer_open(&st, log, NULL, NULL)))) {
 		state_close(&st);
 		return fail();
 	}
 	do {
-		struct pollfd p = { .fd = st.audit_fd, .events = POLLIN };
-
-		if (drain(&st, log) || audit_log_read(log, &offset, print_entry, &f)) {
-			state_close(&st);
-			return fail();
+		if (audit_drain_now(d) || audit_log_read(log, &offset, print_entry, &f)) {
+			rc = fail();
+			break;
 		}
 		/* New records wake us; other followers may drain them first. */
 		if (follow)
-			poll(&p, 1, 250);
+			poll(&(struct pollfd){ .fd = audit_drainer_fd(d), .events = POLLIN }, 1, 250);
 	} while (follow && !stop);
+	audit_drainer_close(d);
 	state_close(&st);
-	return EXIT_OK;
+	return rc;
 }

@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "apparmor/store.h"
+#include "lib/audit_queue.h"
 #include "lib/audit_rules.h"
 #include "lib/error.h"
 #include "lib/module.h"
@@ -56,6 +57,10 @@ static int ns_create_cmd(int argc, char **argv)
 	if (state_open(&st, true) || state_lock(&st))
 		return fail();
 	rc = ns_create(st.ns, argv[optind], parent, modules, labels, n_labels, &id);
+	if (!rc && audit_queue_create(&st, id)) {
+		ns_delete(st.ns, id, NULL);
+		rc = -1;
+	}
 	if (!rc)
 		aa_policy_changed();	/* a reused id: no verdict of the old one */
 	state_close(&st);
@@ -75,8 +80,9 @@ static int ns_delete_cmd(int argc, char **argv)
 	if (state_open(&st, true) || state_lock(&st))
 		return fail();
 	id = ns_find(st.ns, argv[1]);
-	rc = id < 0 || tasks_count_by_ns(&st, task_counts, NULL) ||
-	     ns_delete(st.ns, id, task_counts);
+	/* its last records into the log before its queue goes */
+	rc = id < 0 || tasks_count_by_ns(&st, task_counts, NULL) || audit_drain_queues(&st) ||
+	     ns_delete(st.ns, id, task_counts) || audit_queue_remove(&st, id);
 	if (!rc) {
 		struct aa_pools pl;
 
@@ -98,6 +104,7 @@ static int ns_delete_cmd(int argc, char **argv)
 static int ns_set_cmd(int argc, char **argv)
 {
 	struct nslsm_state st;
+	uint32_t queue;
 	int id, rc;
 
 	if (argc < 3)
@@ -105,7 +112,11 @@ static int ns_set_cmd(int argc, char **argv)
 	if (state_open(&st, true) || state_lock(&st))
 		return fail();
 	id = ns_find(st.ns, argv[1]);
+	queue = id < 0 ? 0 : st.ns[id].audit.queue;
 	rc = id < 0 || ns_set(st.ns, id, argv + 2, argc - 2);
+	if (!rc && st.ns[id].audit.queue != queue &&
+	    (audit_drain_queues(&st) || audit_queue_resize(&st, id)))
+		rc = -1;
 	if (!rc && aa_policy_changed())	/* modes and modules decide verdicts */
 		rc = -1;
 	state_close(&st);
@@ -150,6 +161,18 @@ static void settings(const struct nslsm_ns *ns, bool json, char *buf, size_t len
 			off += snprintf(buf + off, off < len ? len - off : 0,
 					json ? "%s\"%s\":\"1\"" : "%s%s=1", off ? (json ? "," : " ") : "",
 					audit[i].key);
+	if (ns->audit.queue != (ns->id ? NSLSM_AUDIT_QUEUE_DEFAULT : NSLSM_AUDIT_QUEUE_HOST))
+		off += snprintf(buf + off, off < len ? len - off : 0,
+				json ? "%s\"audit.queue\":\"%u\"" : "%saudit.queue=%u",
+				off ? (json ? "," : " ") : "", ns->audit.queue);
+	if (ns->audit.rate)
+		off += snprintf(buf + off, off < len ? len - off : 0,
+				json ? "%s\"audit.rate\":\"%u\"" : "%saudit.rate=%u",
+				off ? (json ? "," : " ") : "", ns->audit.rate);
+	if (ns->audit.coalesce_ms)
+		off += snprintf(buf + off, off < len ? len - off : 0,
+				json ? "%s\"audit.coalesce\":\"%u\"" : "%saudit.coalesce=%u",
+				off ? (json ? "," : " ") : "", ns->audit.coalesce_ms);
 	for (unsigned int k = 0; ns->id != NSLSM_HOST_ID && k < NSLSM_BOUNDARY_KEYS; k++)
 		off += snprintf(buf + off, off < len ? len - off : 0,
 				json ? "%s\"boundary.%s\":\"%s\"" : "%sboundary.%s=%s",

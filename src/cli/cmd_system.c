@@ -129,6 +129,43 @@ static void print_daemon_status(void)
 			printf("%-15s %s\n", !strncmp(line, "nslsmd", 6) ? "nslsmd:" : "", line);
 }
 
+/* One namespace's audit queue, as status reports it. */
+struct queue_status {
+	char ns[NSLSM_NAME_MAX];
+	struct nslsm_audit_ns c;
+	uint32_t bytes, rate;
+};
+
+static struct queue_status queues[NSLSM_MAX_NS];
+
+static uint32_t queues_read(const struct nslsm_state *st)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < NSLSM_MAX_NS; i++) {
+		if (!ns_in_use(&st->ns[i]))
+			continue;
+		memcpy(queues[n].ns, st->ns[i].name, NSLSM_NAME_MAX);
+		queues[n].ns[NSLSM_NAME_MAX - 1] = 0;
+		queues[n].c = st->audit_ns[i];
+		queues[n].bytes = st->ns[i].audit.queue;
+		queues[n++].rate = st->ns[i].audit.rate;
+	}
+	return n;
+}
+
+static void queue_print(const struct queue_status *q, bool json)
+{
+	printf(json ? "{\"ns\":\"%s\",\"bytes\":%u,\"rate\":%u,\"written\":%" PRIu64
+		      ",\"lost_queue_full\":%" PRIu64 ",\"lost_rate_limit\":%" PRIu64
+		      ",\"lost_consumer\":%" PRIu64 ",\"coalesced\":%" PRIu64 "}"
+		    : "audit queue:    ns=%s bytes=%u rate=%u written=%" PRIu64
+		      " lost_queue_full=%" PRIu64 " lost_rate_limit=%" PRIu64
+		      " lost_consumer=%" PRIu64 " coalesced=%" PRIu64 "\n",
+	       q->ns, q->bytes, q->rate, (uint64_t)q->c.written, (uint64_t)q->c.lost_queue,
+	       (uint64_t)q->c.lost_rate, (uint64_t)q->c.lost_consumer, (uint64_t)q->c.coalesced);
+}
+
 int cmd_status(int argc, char **argv)
 {
 	static const struct option opts[] = { { "json", no_argument, 0, 'j' }, { 0 } };
@@ -137,7 +174,7 @@ int cmd_status(int argc, char **argv)
 	char lsms[256] = "";
 	struct nslsm_state st;
 	struct nslsm_stats s = {};
-	uint32_t total = 0, n_ns = 0;
+	uint32_t total = 0, n_ns = 0, n_queues = 0;
 
 	if (parse_flags("status", argc, argv, opts, json))
 		return EXIT_USAGE;
@@ -151,6 +188,7 @@ int cmd_status(int argc, char **argv)
 			return fail();
 		for (int i = 0; i < NSLSM_MAX_NS; i++)
 			n_ns += ns_in_use(&st.ns[i]);
+		n_queues = queues_read(&st);
 		state_close(&st);
 	}
 	if (json[0]) {
@@ -172,6 +210,14 @@ int cmd_status(int argc, char **argv)
 			       (uint64_t)s.aa_cache_misses, (uint64_t)s.aa_net_hits,
 			       (uint64_t)s.aa_net_misses, (uint64_t)s.fowner_full,
 			       (uint64_t)s.peer_unknown);
+		if (loaded) {
+			printf(",\"audit_queues\":[");
+			for (uint32_t i = 0; i < n_queues; i++) {
+				printf(i ? "," : "");
+				queue_print(&queues[i], true);
+			}
+			printf("]");
+		}
 		printf("}\n");
 		return EXIT_OK;
 	}
@@ -184,8 +230,11 @@ int cmd_status(int argc, char **argv)
 	printf("namespaces:     %u\n", n_ns);
 	printf("enrolled tasks: %u\n", total);
 	printf("denials:        %" PRIu64 "\n", (uint64_t)s.denials);
-	printf("audit records:  %" PRIu64 " written, %" PRIu64 " lost (ring buffer full)\n",
+	printf("audit records:  %" PRIu64 " written, %" PRIu64
+	       " lost (queue full or rate limit), all namespaces\n",
 	       (uint64_t)s.audit_records, (uint64_t)s.audit_lost);
+	for (uint32_t i = 0; i < n_queues; i++)
+		queue_print(&queues[i], false);
 	printf("forks refused:  %" PRIu64 " (no memory for the child's blob)\n",
 	       (uint64_t)s.blob_alloc_fail);
 	printf("ptracer table:  %" PRIu64 " declarations refused (table full)\n",

@@ -2,8 +2,9 @@
 /*
  * nslsmd: nslsm's audit daemon.
  *
- * Drains the kernel's audit ring buffer into the host's log (as
- * `nslsm audit` does), forwards records to the configured sinks, and serves
+ * Drains every namespace's audit queue into the host's log (as
+ * `nslsm audit` does), a batch from each queue per turn so that a
+ * namespace that floods delays no other's records, forwards records to the configured sinks, and serves
  * consumers on a Unix socket: `nslsm audit --follow [--ns NS]` subscribes to
  * a namespace and receives the records of that namespace and its
  * descendants which that namespace's rules select. Consumers read from one
@@ -48,7 +49,7 @@
 #include "sinks.h"
 
 /* Records a consumer may lag behind (--history): by default more than the
- * kernel's ring buffer holds, so one drain never overruns a consumer that
+ * host's audit queue holds, so one drain never overruns a consumer that
  * keeps reading. */
 #define HISTORY_DEFAULT 16384
 static uint64_t HISTORY = HISTORY_DEFAULT;
@@ -113,12 +114,11 @@ static void want_write(struct client *c, bool on)
 /* Does consumer c receive history entry e? */
 static bool wanted(const struct client *c, const struct nslsm_log_entry *e)
 {
-	if (e->rec.action == NSLSM_AUDIT_LOST)
-		return true;
 	/* The host sees every namespace's records, deleted namespaces' too. */
 	if (c->ns_id != NSLSM_HOST_ID && !ns_within(st.ns, e->rec.ns_id, c->ns_id))
 		return false;
-	return audit_rules_select(st.rules, c->ns_id, e);
+	/* a namespace's losses concern all who follow it: no rule drops them */
+	return e->rec.action == NSLSM_AUDIT_LOST || audit_rules_select(st.rules, c->ns_id, e);
 }
 
 static void format_line(struct client *c, const struct nslsm_log_entry *e)
@@ -151,28 +151,36 @@ static void flush(struct client *c)
 				c->lost += gone;
 				c->lost_unreported += gone;
 				c->next = history_end - HISTORY;
+				__atomic_fetch_add(&st.audit_ns[c->ns_id].lost_consumer, gone,
+						   __ATOMIC_RELAXED);
 			}
 			if (c->lost_unreported) {
 				struct nslsm_log_entry e = {};
 
 				e.rec.action = NSLSM_AUDIT_LOST;
+				e.rec.ns_id = c->ns_id;
+				memcpy(e.ns, st.ns[c->ns_id].name, sizeof(e.ns));
 				e.rec.request = c->lost_unreported;
 				e.rec.detail = NSLSM_LOST_CONSUMER;
 				e.rec.time_ns = history[(c->next - 1) % HISTORY].rec.time_ns;
 				c->lost_unreported = 0;
 				format_line(c, &e);
 			} else if (c->next < history_end) {
-				const struct nslsm_log_entry *e;
+				const struct nslsm_log_entry *e = &history[c->next % HISTORY];
 
+				/* what it does not want costs no turn: skipping a
+				 * flooding namespace's records never makes a consumer
+				 * fall behind on its own */
+				if (!wanted(c, e)) {
+					c->next++;
+					continue;
+				}
 				if (!budget--) {
 					/* More next turn: EPOLLOUT brings us back. */
 					want_write(c, true);
 					return;
 				}
-				e = &history[c->next++ % HISTORY];
-
-				if (!wanted(c, e))
-					continue;
+				c->next++;
 				format_line(c, e);
 				c->delivered++;
 			} else {
@@ -196,20 +204,28 @@ static void flush(struct client *c)
 	want_write(c, false);
 }
 
-/* Every drained record: to the sinks and into the history. */
-static void on_entry(const struct nslsm_log_entry *e, void *arg)
-{
-	(void)arg;
-	sinks_send(&sinks, e);
-	history[history_end++ % HISTORY] = *e;
-}
-
 /* After a drain: let every consumer catch up as far as its socket allows. */
 static void flush_all(void)
 {
 	for (int i = 0; i < MAX_CLIENTS; i++)
 		if (clients[i] && clients[i]->subscribed && !clients[i]->writable_wanted)
 			flush(clients[i]);
+}
+
+/* Every drained record: to the sinks and into the history. Consumers are
+ * served every half history, so that one drain, however long, overruns
+ * only those whose sockets are full. */
+static void on_entry(const struct nslsm_log_entry *e, void *arg)
+{
+	static uint64_t flushed_at;
+
+	(void)arg;
+	sinks_send(&sinks, e);
+	history[history_end++ % HISTORY] = *e;
+	if (history_end - flushed_at >= HISTORY / 2) {
+		flushed_at = history_end;
+		flush_all();
+	}
 }
 
 static void reply(struct client *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -409,7 +425,7 @@ static void request(struct client *c, char *line)
 		/* `nslsm audit` asks: then the log is complete up to now, and
 		 * nobody drains behind nslsmd's back (its consumers and sinks
 		 * would miss those records). */
-		if (audit_drainer_run(drainer) < 0)
+		if (audit_drainer_run(drainer, true) < 0)
 			refuse(c, line, nslsm_error());
 		else
 			reply(c, "OK\n");
@@ -643,7 +659,7 @@ int main(int argc, char **argv)
 			}
 		}
 		/* Drain on every wake-up, and at least twice a second. */
-		if (audit_drainer_run(drainer) < 0)
+		if (audit_drainer_run(drainer, false) < 0)
 			fprintf(stderr, "nslsmd: %s\n", nslsm_error());
 		flush_all();
 	}

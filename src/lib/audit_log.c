@@ -6,13 +6,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <sys/socket.h>
-#include <bpf/libbpf.h>
+#include <linux/bpf.h>
+#include <bpf/bpf.h>
 
 #include "audit_log.h"
 #include "apparmor/policy.h"
@@ -43,6 +46,20 @@ const char *audit_action_name(unsigned int action)
 		return "LOST";
 	default:
 		return "UNKNOWN";
+	}
+}
+
+const char *audit_lost_reason(unsigned int reason)
+{
+	switch (reason) {
+	case NSLSM_LOST_QUEUE:
+		return "queue_full";
+	case NSLSM_LOST_CONSUMER:
+		return "consumer";
+	case NSLSM_LOST_RATE:
+		return "rate_limit";
+	default:
+		return "unknown";
 	}
 }
 
@@ -382,9 +399,9 @@ static void entry_fields(struct out *o, const struct nslsm_log_entry *e)
 
 	if (r->action == NSLSM_AUDIT_LOST) {
 		f_u64(o, "lost", r->request);
-		/* Dropped by the kernel (ring buffer full), or by nslsmd for one
-		 * consumer that fell behind. */
-		f_str(o, "reason", r->detail == NSLSM_LOST_CONSUMER ? "consumer" : "ringbuf", 16);
+		if (e->ns[0])
+			f_str(o, "ns", e->ns, sizeof(e->ns));
+		f_str(o, "reason", audit_lost_reason(r->detail), 16);
 		return;
 	}
 	f_str(o, "nslsm", audit_action_name(r->action), 16);
@@ -415,6 +432,8 @@ static void entry_fields(struct out *o, const struct nslsm_log_entry *e)
 		f_str(o, "target_ns", e->target_ns, sizeof(e->target_ns));
 	}
 	f_s64(o, "error", r->error);
+	if (r->repeated)
+		f_u64(o, "repeated", r->repeated);
 }
 
 int audit_format_fields(const struct nslsm_log_entry *e, char *buf, size_t len)
@@ -468,9 +487,28 @@ struct netns_map {
 	} e[1024];
 };
 
+/*
+ * One namespace's queue, mapped for reading in the layout of a BPF ring
+ * buffer: the consumer's position on a page of its own (ours to write),
+ * then the producer's position, then the data, mapped twice so that a
+ * record never wraps.
+ */
+struct queue {
+	uint32_t ns_id;
+	int fd;
+	unsigned long *consumer;
+	const unsigned long *producer;
+	const uint8_t *data;
+	size_t size;		/* data bytes, a power of two */
+	unsigned long stop;	/* a full drain stops here (the producer when it began) */
+};
+
 struct audit_drainer {
 	struct nslsm_state *st;
-	struct ring_buffer *rb;
+	int epfd;		/* readable when a queue has records */
+	uint64_t queues_gen;	/* config.audit_queues_gen of the open queues */
+	struct queue *queues;
+	unsigned int n_queues;
 	int fd;			/* the log, O_APPEND */
 	char path[512];
 	audit_entry_cb on_entry;
@@ -571,9 +609,8 @@ static void aa_profile_name(struct audit_drainer *d, uint32_t id, char *buf, siz
 		snprintf(buf, len, "%.*s", NSLSM_AA_NAME_MAX, d->aa.profiles[id].name);
 }
 
-static int on_record(void *ctx, void *data, size_t size)
+static int on_record(struct audit_drainer *d, const void *data, size_t size)
 {
-	struct audit_drainer *d = ctx;
 	struct nslsm_log_entry e = {};
 
 	if (size < sizeof(e.rec))
@@ -628,6 +665,187 @@ static int open_log(const char *path)
 	return fd;
 }
 
+/* --- the queues --- */
+
+static void queue_unmap(struct queue *q)
+{
+	long page = sysconf(_SC_PAGESIZE);
+
+	if (q->consumer)
+		munmap(q->consumer, page);
+	if (q->producer)
+		munmap((void *)q->producer, page + 2 * q->size);
+	if (q->fd >= 0)
+		close(q->fd);
+	q->consumer = NULL;
+	q->producer = NULL;
+	q->fd = -1;
+}
+
+/* Namespace id's queue, or 0 if it has none (q->fd stays -1). */
+static int queue_map(struct audit_drainer *d, uint32_t id, struct queue *q)
+{
+	struct bpf_map_info info = {};
+	uint32_t len = sizeof(info), map_id;
+	long page = sysconf(_SC_PAGESIZE);
+	void *p;
+
+	*q = (struct queue){ .ns_id = id, .fd = -1 };
+	if (bpf_map_lookup_elem(d->st->audit_queues_fd, &id, &map_id) < 0)
+		return errno == ENOENT ? 0 : nslsm_fail_errno(errno, "reading the audit queue map");
+	q->fd = bpf_map_get_fd_by_id(map_id);
+	if (q->fd < 0) {
+		q->fd = -1;
+		/* removed since we looked */
+		return errno == ENOENT ? 0 : nslsm_fail_errno(errno, "opening audit queue %u", id);
+	}
+	if (bpf_obj_get_info_by_fd(q->fd, &info, &len) < 0)
+		return nslsm_fail_errno(errno, "reading audit queue %u", id);
+	q->size = info.max_entries;
+	p = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, q->fd, 0);
+	if (p == MAP_FAILED)
+		return nslsm_fail_errno(errno, "mapping audit queue %u", id);
+	q->consumer = p;
+	p = mmap(NULL, page + 2 * q->size, PROT_READ, MAP_SHARED, q->fd, page);
+	if (p == MAP_FAILED)
+		return nslsm_fail_errno(errno, "mapping audit queue %u", id);
+	q->producer = p;
+	q->data = (const uint8_t *)p + page;
+	if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, q->fd,
+		      &(struct epoll_event){ .events = EPOLLIN, .data.u32 = id }) < 0)
+		return nslsm_fail_errno(errno, "watching audit queue %u", id);
+	return 0;
+}
+
+static void queues_close(struct audit_drainer *d)
+{
+	for (unsigned int i = 0; i < d->n_queues; i++)
+		queue_unmap(&d->queues[i]);
+	free(d->queues);
+	d->queues = NULL;
+	d->n_queues = 0;
+}
+
+/* The queue of every namespace, as the queue map holds them now. */
+static int queues_open(struct audit_drainer *d)
+{
+	struct nslsm_config cfg;
+
+	if (state_get_config(d->st, &cfg))
+		return -1;
+	d->queues_gen = cfg.audit_queues_gen;
+	d->queues = calloc(NSLSM_MAX_NS, sizeof(*d->queues));
+	if (!d->queues)
+		return nslsm_fail("out of memory");
+	for (uint32_t id = 0; id < NSLSM_MAX_NS; id++) {
+		struct queue *q = &d->queues[d->n_queues];
+
+		if (!ns_in_use(&d->st->ns[id]))
+			continue;
+		if (queue_map(d, id, q)) {
+			queue_unmap(q);
+			return -1;
+		}
+		if (q->fd >= 0)
+			d->n_queues++;
+	}
+	return 0;
+}
+
+/*
+ * Up to `budget` records of q, none past q->stop if `full`. Returns -1 on
+ * an error, else whether records are left.
+ */
+static int queue_consume(struct audit_drainer *d, struct queue *q, unsigned int budget, bool full)
+{
+	unsigned long cons = __atomic_load_n(q->consumer, __ATOMIC_ACQUIRE);
+	unsigned long prod = __atomic_load_n(q->producer, __ATOMIC_ACQUIRE);
+
+	if (full && prod > q->stop)
+		prod = q->stop;
+	for (; cons < prod && budget; budget--) {
+		const uint32_t *hdr = (const uint32_t *)(q->data + (cons & (q->size - 1)));
+		uint32_t len = __atomic_load_n(hdr, __ATOMIC_ACQUIRE);
+
+		if (len & BPF_RINGBUF_BUSY_BIT)
+			break;	/* still being written: next turn */
+		if (!(len & BPF_RINGBUF_DISCARD_BIT) && on_record(d, hdr + 2, len))
+			return -1;
+		len &= ~(BPF_RINGBUF_BUSY_BIT | BPF_RINGBUF_DISCARD_BIT);
+		cons += (len + BPF_RINGBUF_HDR_SZ + 7) & ~7u;
+		__atomic_store_n(q->consumer, cons, __ATOMIC_RELEASE);
+	}
+	return cons < prod;
+}
+
+/* Records per queue per turn: a namespace that floods its queue cannot
+ * keep the drain from the other queues for longer than this. */
+#define QUEUE_BATCH 256
+
+/* One turn over every queue; with `full`, turns until each is drained up
+ * to where its producer was when we began. */
+static int queues_drain(struct audit_drainer *d, bool full)
+{
+	bool left = true;
+
+	for (unsigned int i = 0; full && i < d->n_queues; i++)
+		d->queues[i].stop = __atomic_load_n(d->queues[i].producer, __ATOMIC_ACQUIRE);
+	while (left) {
+		left = false;
+		for (unsigned int i = 0; i < d->n_queues; i++) {
+			int rc = queue_consume(d, &d->queues[i], QUEUE_BATCH, full);
+
+			if (rc < 0)
+				return -1;
+			left |= rc;
+		}
+		if (!full)
+			break;
+	}
+	return 0;
+}
+
+/* The repeats counted in q's namespace's windows that are over. */
+static int coalesced_flush(struct audit_drainer *d, const struct queue *q)
+{
+	struct nslsm_audit_coalesce *c = d->st->audit_ns[q->ns_id].window;
+	uint64_t now = now_ns(CLOCK_BOOTTIME);
+
+	for (int i = 0; i < NSLSM_AUDIT_COALESCE_SLOTS; i++, c++) {
+		struct nslsm_audit_record rec;
+
+		if (!__atomic_load_n(&c->repeats, __ATOMIC_RELAXED) ||
+		    now < __atomic_load_n(&c->window_end, __ATOMIC_ACQUIRE))
+			continue;
+		rec = c->rec;
+		rec.repeated = __atomic_exchange_n(&c->repeats, 0, __ATOMIC_ACQ_REL);
+		rec.time_ns = now;
+		if (rec.repeated && on_record(d, &rec, sizeof(rec)))
+			return -1;
+	}
+	return 0;
+}
+
+/* A LOST entry for what `counter` has lost since `reported`. */
+static int report_loss(struct audit_drainer *d, uint32_t id, uint64_t counter,
+		       __u64 *reported, uint32_t reason)
+{
+	struct nslsm_log_entry e = {};
+
+	if (counter <= *reported)
+		return 0;
+	e.rec.action = NSLSM_AUDIT_LOST;
+	e.rec.ns_id = id;
+	e.rec.request = counter - *reported;
+	e.rec.detail = reason;
+	e.rec.time_ns = now_ns(CLOCK_REALTIME);
+	ns_name(d->st, id, e.ns);
+	if (write_entry(d, &e))
+		return -1;
+	*reported = counter;
+	return 0;
+}
+
 struct audit_drainer *audit_drainer_open(struct nslsm_state *st, const char *path,
 					 audit_entry_cb on_entry, void *arg)
 {
@@ -641,14 +859,15 @@ struct audit_drainer *audit_drainer_open(struct nslsm_state *st, const char *pat
 	d->on_entry = on_entry;
 	d->arg = arg;
 	snprintf(d->path, sizeof(d->path), "%s", path);
+	d->epfd = epoll_create1(EPOLL_CLOEXEC);
 	d->fd = open_log(path);
-	if (d->fd < 0) {
-		free(d);
+	if (d->fd < 0 || d->epfd < 0) {
+		if (d->epfd < 0)
+			nslsm_fail_errno(errno, "epoll");
+		audit_drainer_close(d);
 		return NULL;
 	}
-	d->rb = ring_buffer__new(st->audit_fd, on_record, d, NULL);
-	if (!d->rb) {
-		nslsm_fail_errno(errno, "opening the audit ring buffer");
+	if (queues_open(d)) {
 		audit_drainer_close(d);
 		return NULL;
 	}
@@ -657,24 +876,25 @@ struct audit_drainer *audit_drainer_open(struct nslsm_state *st, const char *pat
 
 int audit_drainer_fd(struct audit_drainer *d)
 {
-	return ring_buffer__epoll_fd(d->rb);
+	return d->epfd;
 }
 
 void audit_drainer_close(struct audit_drainer *d)
 {
 	if (!d)
 		return;
-	ring_buffer__free(d->rb);
+	queues_close(d);
 	if (d->fd >= 0)
 		close(d->fd);
+	if (d->epfd >= 0)
+		close(d->epfd);
 	if (d->aa_ok)
 		aa_pools_close(&d->aa);
 	free(d);
 }
 
-int audit_drainer_run(struct audit_drainer *d)
+int audit_drainer_run(struct audit_drainer *d, bool full)
 {
-	struct nslsm_stats stats;
 	struct nslsm_config cfg;
 	int rc = -1;
 
@@ -683,36 +903,41 @@ int audit_drainer_run(struct audit_drainer *d)
 	d->netns.built = false;
 	d->netns.n = 0;
 	d->boot_to_real = now_ns(CLOCK_REALTIME) - now_ns(CLOCK_BOOTTIME);
-	/* One drainer at a time: records stay in ring-buffer order in the log. */
+	/* One drainer at a time: records stay in queue order in the log. */
 	if (flock(d->fd, LOCK_EX) < 0)
 		return nslsm_fail_errno(errno, "locking audit log %s", d->path);
-	if (ring_buffer__consume(d->rb) < 0 && !d->err) {
-		nslsm_fail_errno(errno, "reading the audit ring buffer");
+	if (state_get_config(d->st, &cfg))
 		goto out;
+	if (cfg.audit_queues_gen != d->queues_gen) {
+		/* a queue was made, replaced or removed: what the old ones
+		 * hold first, then the queues as they are now */
+		if (queues_drain(d, true) && !d->err)
+			goto out;
+		queues_close(d);
+		if (queues_open(d))
+			goto out;
 	}
+	if (queues_drain(d, full) && !d->err)
+		goto out;
 	flush_batch(d);
-	if (d->err) {
-		nslsm_fail_errno(d->err, "writing audit log %s", d->path);
-		goto out;
-	}
+	if (d->err)
+		goto write_failed;
 	/* Losses are reported after the records that made it. */
-	if (state_get_stats(d->st, &stats) || state_get_config(d->st, &cfg))
-		goto out;
-	if (stats.audit_lost > cfg.audit_lost_reported) {
-		struct nslsm_log_entry e = {};
+	for (unsigned int i = 0; i < d->n_queues; i++) {
+		uint32_t id = d->queues[i].ns_id;
+		struct nslsm_audit_ns *an = &d->st->audit_ns[id];
 
-		e.rec.action = NSLSM_AUDIT_LOST;
-		e.rec.request = stats.audit_lost - cfg.audit_lost_reported;
-		e.rec.time_ns = now_ns(CLOCK_REALTIME);
-		if (write_entry(d, &e) || flush_batch(d)) {
-			nslsm_fail_errno(d->err, "writing audit log %s", d->path);
-			goto out;
-		}
-		cfg.audit_lost_reported = stats.audit_lost;
-		if (state_set_config(d->st, &cfg))
-			goto out;
+		if (coalesced_flush(d, &d->queues[i]) ||
+		    report_loss(d, id, an->lost_queue, &an->reported_queue, NSLSM_LOST_QUEUE) ||
+		    report_loss(d, id, an->lost_rate, &an->reported_rate, NSLSM_LOST_RATE))
+			goto write_failed;
 	}
+	if (flush_batch(d))
+		goto write_failed;
 	rc = d->moved;
+	goto out;
+write_failed:
+	nslsm_fail_errno(d->err, "writing audit log %s", d->path);
 out:
 	d->batched = 0;
 	flock(d->fd, LOCK_UN);
@@ -726,7 +951,7 @@ int audit_drain(struct nslsm_state *st, const char *path)
 
 	if (!d)
 		return -1;
-	rc = audit_drainer_run(d);
+	rc = audit_drainer_run(d, true);
 	audit_drainer_close(d);
 	return rc;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The audit log. BPF writes records to a ring buffer; whoever runs
- * `nslsm audit` first drains it (under a lock) into an append-only log file,
+ * The audit log. BPF writes records to each namespace's queue; whoever runs
+ * `nslsm audit` first drains them (under a lock) into an append-only log file,
  * resolving namespace names and turning boot time into wall-clock time.
  * Every reader then reads the log, so several readers and followers all see
  * every record, and records survive the process that drained them.
@@ -22,9 +22,11 @@
 /* Container ids listed per network namespace in a record. */
 #define NSLSM_NETNS_CONTIDS 8
 
-/* rec.detail of a LOST record: who dropped the records. */
-#define NSLSM_LOST_RINGBUF 0
-#define NSLSM_LOST_CONSUMER 1
+/* rec.detail of a LOST record: why the records were dropped. rec.ns_id
+ * (and ns) is the namespace whose records they were. */
+#define NSLSM_LOST_QUEUE 0	/* the namespace's queue was full */
+#define NSLSM_LOST_CONSUMER 1	/* nslsmd, for one consumer that fell behind */
+#define NSLSM_LOST_RATE 2	/* over the namespace's audit.rate */
 
 /* One record as logged. */
 struct nslsm_log_entry {
@@ -44,8 +46,9 @@ struct nslsm_state;
 
 /* $NSLSM_AUDIT_LOG, or the default. */
 const char *audit_log_path(void);
-/* Move every record from the ring buffer into the log; returns records
- * moved. Losses since the last drain become one LOST entry. */
+/* Move every record from the queues into the log; returns records moved.
+ * Each namespace's losses since the last drain become a LOST entry for it,
+ * one per reason. */
 int audit_drain(struct nslsm_state *st, const char *path);
 
 /* The same, kept open (nslsmd): each entry is also passed to on_entry
@@ -54,9 +57,12 @@ struct audit_drainer;
 typedef void (*audit_entry_cb)(const struct nslsm_log_entry *e, void *arg);
 struct audit_drainer *audit_drainer_open(struct nslsm_state *st, const char *path,
 					 audit_entry_cb on_entry, void *arg);
-/* Readable when the ring buffer has records. */
+/* Readable when a queue has records. */
 int audit_drainer_fd(struct audit_drainer *d);
-int audit_drainer_run(struct audit_drainer *d);
+/* One turn: a batch from each namespace's queue, so that one namespace's
+ * flood delays another's records by one turn at most; with `full`, every
+ * record queued when it began. Returns records moved. */
+int audit_drainer_run(struct audit_drainer *d, bool full);
 void audit_drainer_close(struct audit_drainer *d);
 /* Read entries after *offset; cb returns nonzero to stop. */
 int audit_log_read(const char *path, off_t *offset,
@@ -70,6 +76,8 @@ int audit_format_fields(const struct nslsm_log_entry *e, char *buf, size_t len);
 int audit_format_json(const struct nslsm_log_entry *e, char *buf, size_t len);
 /* "DENIED", "AUDIT", "ALLOWED" (complain), "LOST". */
 const char *audit_action_name(unsigned int action);
+/* "queue_full", "consumer", "rate_limit" (NSLSM_LOST_*). */
+const char *audit_lost_reason(unsigned int reason);
 /* "yama", "nslsm" (self-protection), "boundary". */
 const char *audit_source_name(unsigned int source);
 

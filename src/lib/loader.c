@@ -13,6 +13,7 @@
 #include <bpf/libbpf.h>
 
 #include "nslsm.skel.h"
+#include "audit_queue.h"
 #include "error.h"
 #include "loader.h"
 #include "lsm.h"
@@ -147,7 +148,8 @@ static int init_state(struct nslsm_bpf *skel, const char *lsm_list)
 		return nslsm_fail_errno(errno, "mapping the namespace table");
 	ns_table_init(table);
 	munmap(table, size);
-	return 0;
+	return audit_queue_make(bpf_map__fd(skel->maps.audit_queues), NSLSM_HOST_ID,
+				NSLSM_AUDIT_QUEUE_HOST);
 }
 
 static int pin_all(struct nslsm_bpf *skel)

@@ -2,6 +2,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "error.h"
 #include "module.h"
@@ -17,6 +18,7 @@ void ns_table_init(struct nslsm_ns *table)
 {
 	memset(table, 0, sizeof(*table) * NSLSM_MAX_NS);
 	strcpy(table[NSLSM_HOST_ID].name, NSLSM_HOST_NAME);
+	table[NSLSM_HOST_ID].audit.queue = NSLSM_AUDIT_QUEUE_HOST;
 	table[NSLSM_HOST_ID].flags = NSLSM_NS_IN_USE;
 }
 
@@ -95,6 +97,7 @@ int ns_create(struct nslsm_ns *table, const char *name, const char *parent, uint
 	ns.parent = pid;
 	ns.depth = table[pid].depth + 1;
 	ns.modules = modules;
+	ns.audit.queue = NSLSM_AUDIT_QUEUE_DEFAULT;
 	for (int i = 0; i < n_parent_labels; i++)
 		if (apply_parent_label(&table[pid], &ns, parent_labels[i]))
 			return -1;
@@ -137,15 +140,52 @@ static int set_flag(const char *spec, const char *value, __u32 *out)
 	return 0;
 }
 
+/* audit.queue=BYTES: what a BPF ring buffer accepts, within nslsm's bounds. */
+static int set_queue(const char *spec, const char *value, __u32 *out)
+{
+	uint64_t v;
+
+	if (parse_u64(value, 0, UINT64_MAX, "audit.queue", &v))
+		return -1;
+	if (v < NSLSM_AUDIT_QUEUE_MIN || v > NSLSM_AUDIT_QUEUE_MAX)
+		return nslsm_fail("'%s': an audit queue has %u to %u bytes", spec,
+				  NSLSM_AUDIT_QUEUE_MIN, NSLSM_AUDIT_QUEUE_MAX);
+	if (v & (v - 1))
+		return nslsm_fail("'%s': an audit queue's size is a power of two (a ring buffer "
+				  "of whole pages), such as %llu", spec,
+				  1ull << (63 - __builtin_clzll(v)));
+	if (v % (uint64_t)sysconf(_SC_PAGESIZE))
+		return nslsm_fail("'%s': not a multiple of the page size (%ld bytes)", spec,
+				  sysconf(_SC_PAGESIZE));
+	*out = v;
+	return 0;
+}
+
 /* audit.KEY=VALUE: the namespace's audit settings (not a module). */
 static int set_audit(struct nslsm_ns *ns, const char *spec, const char *key, const char *value)
 {
+	uint64_t v;
+
 	if (!strcmp(key, "delegate_contid"))
 		return set_flag(spec, value, &ns->audit.delegate_contid);
 	if (!strcmp(key, "net"))
 		return set_flag(spec, value, &ns->audit.net);
-	return nslsm_fail("'%s': no audit setting '%s' (audit.delegate_contid, audit.net)", spec,
-			  key);
+	if (!strcmp(key, "queue"))
+		return set_queue(spec, value, &ns->audit.queue);
+	if (!strcmp(key, "coalesce")) {
+		if (parse_u64(value, 0, NSLSM_AUDIT_COALESCE_MAX_MS, "audit.coalesce", &v))
+			return -1;
+		ns->audit.coalesce_ms = v;
+		return 0;
+	}
+	if (!strcmp(key, "rate")) {
+		if (parse_u64(value, 0, NSLSM_AUDIT_RATE_MAX, "audit.rate", &v))
+			return -1;
+		ns->audit.rate = v;
+		return 0;
+	}
+	return nslsm_fail("'%s': no audit setting '%s' (audit.delegate_contid, audit.net, "
+			  "audit.queue, audit.rate, audit.coalesce)", spec, key);
 }
 
 /* --- the boundary: boundary.ptrace|signal|sched=deny|parent|allow --- */

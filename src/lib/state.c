@@ -53,16 +53,15 @@ int state_open(struct nslsm_state *st, bool protect)
 	void *ns;
 
 	memset(st, 0, sizeof(*st));
-	st->task_blobs_fd = st->namespaces_fd = st->audit_fd = -1;
+	st->task_blobs_fd = st->namespaces_fd = st->audit_queues_fd = st->audit_ns_fd = -1;
 	st->stats_fd = st->config_fd = st->lock_fd = st->audit_rules_fd = st->peers_fd = -1;
-	st->ns = NULL;
-	st->rules = NULL;
 	if (require_root("this command"))
 		return -1;
 	if (!state_loaded())
 		return nslsm_fail("nslsm is not loaded (no %s): run 'nslsm load' first", NSLSM_LINK_DIR);
 	if (open_map("task_blobs", &st->task_blobs_fd) || open_map("namespaces", &st->namespaces_fd) ||
-	    open_map("audit", &st->audit_fd) || open_map("stats", &st->stats_fd) ||
+	    open_map("audit_queues", &st->audit_queues_fd) ||
+	    open_map("audit_ns", &st->audit_ns_fd) || open_map("stats", &st->stats_fd) ||
 	    open_map("config", &st->config_fd) || open_map("audit_rules", &st->audit_rules_fd) ||
 	    open_map("nslsmd_peers", &st->peers_fd))
 		goto fail;
@@ -80,6 +79,13 @@ int state_open(struct nslsm_state *st, bool protect)
 		goto fail;
 	}
 	st->rules = ns;
+	ns = mmap(NULL, sizeof(struct nslsm_audit_ns) * NSLSM_MAX_NS, PROT_READ | PROT_WRITE,
+		  MAP_SHARED, st->audit_ns_fd, 0);
+	if (ns == MAP_FAILED) {
+		nslsm_fail_errno(errno, "mapping the audit queue counters");
+		goto fail;
+	}
+	st->audit_ns = ns;
 	if (protect) {
 		struct nslsm_task_blob blob = { .flags = NSLSM_TASK_PROTECTED };
 
@@ -94,15 +100,19 @@ fail:
 
 void state_close(struct nslsm_state *st)
 {
-	int *fds[] = { &st->task_blobs_fd, &st->namespaces_fd, &st->audit_fd, &st->stats_fd,
-		       &st->config_fd, &st->lock_fd, &st->audit_rules_fd, &st->peers_fd };
+	int *fds[] = { &st->task_blobs_fd, &st->namespaces_fd, &st->audit_queues_fd,
+		       &st->audit_ns_fd,   &st->stats_fd,      &st->config_fd,
+		       &st->lock_fd,	   &st->audit_rules_fd, &st->peers_fd };
 
 	if (st->ns)
 		munmap(st->ns, sizeof(struct nslsm_ns) * NSLSM_MAX_NS);
 	if (st->rules)
 		munmap(st->rules, sizeof(struct nslsm_audit_rule) * NSLSM_MAX_AUDIT_RULES);
+	if (st->audit_ns)
+		munmap(st->audit_ns, sizeof(struct nslsm_audit_ns) * NSLSM_MAX_NS);
 	st->ns = NULL;
 	st->rules = NULL;
+	st->audit_ns = NULL;
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
 		if (*fds[i] >= 0)
 			close(*fds[i]);

@@ -23,13 +23,16 @@
 struct nslsm_state {
 	int task_blobs_fd;
 	int namespaces_fd;
-	int audit_fd;
+	int audit_queues_fd;	/* the map of every namespace's audit queue */
+	int audit_ns_fd;
 	int stats_fd;
 	int config_fd;
 	int audit_rules_fd;
 	int peers_fd;		/* nslsmd_peers: who connected to nslsmd */
 	struct nslsm_ns *ns;	/* the namespaces map, mmap'ed: NSLSM_MAX_NS slots */
 	struct nslsm_audit_rule *rules;	/* audit_rules, mmap'ed */
+	struct nslsm_audit_ns *audit_ns;	/* audit_ns, mmap'ed: NSLSM_MAX_NS slots */
+
 	int lock_fd;		/* the pin directory, flock'ed by state_lock */
 };
 

@@ -96,11 +96,19 @@ TEST(audit_lost_record)
 
 	e.rec.action = NSLSM_AUDIT_LOST;
 	e.rec.request = 9;
+	e.rec.ns_id = 3;
+	strcpy(e.ns, "box");
 	EXPECT_EQ(audit_format_text(&e, buf, sizeof(buf)), 0);
 	EXPECT_STR_CONTAINS(buf, "type=NSLSM_LOST");
-	EXPECT_STR_CONTAINS(buf, "lost=9 reason=\"ringbuf\"");
+	EXPECT_STR_CONTAINS(buf, "lost=9 ns=\"box\" reason=\"queue_full\"");
 	EXPECT_EQ(audit_format_json(&e, buf, sizeof(buf)), 0);
-	EXPECT_STR_CONTAINS(buf, "\"nslsm\":\"LOST\",\"lost\":9,\"reason\":\"ringbuf\"");
+	EXPECT_STR_CONTAINS(buf, "\"nslsm\":\"LOST\",\"lost\":9,\"ns\":\"box\",\"reason\":\"queue_full\"");
+	e.rec.detail = NSLSM_LOST_RATE;
+	EXPECT_EQ(audit_format_text(&e, buf, sizeof(buf)), 0);
+	EXPECT_STR_CONTAINS(buf, "reason=\"rate_limit\"");
+	e.rec.detail = NSLSM_LOST_CONSUMER;
+	EXPECT_EQ(audit_format_text(&e, buf, sizeof(buf)), 0);
+	EXPECT_STR_CONTAINS(buf, "reason=\"consumer\"");
 }
 
 TEST(audit_self_protection_is_attributed_to_nslsm)

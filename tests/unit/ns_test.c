@@ -267,3 +267,42 @@ TEST(boundary_child_never_allows_more_than_an_ancestor)
 	EXPECT_EQ(t[inner].boundary.ptrace, NSLSM_BOUNDARY_DENY);
 	EXPECT_EQ(t[outer].boundary.signal, NSLSM_BOUNDARY_ALLOW);
 }
+
+TEST(audit_queue_is_a_power_of_two_within_bounds)
+{
+	struct nslsm_ns *t = new_table();
+	uint32_t box = create(t, "box", NULL, 0);
+	char *ok[] = { "audit.queue=65536" }, *odd[] = { "audit.queue=100000" },
+	     *small[] = { "audit.queue=4096" }, *big[] = { "audit.queue=134217728" },
+	     *word[] = { "audit.queue=1M" };
+
+	EXPECT_EQ(t[0].audit.queue, NSLSM_AUDIT_QUEUE_HOST);
+	EXPECT_EQ(t[box].audit.queue, NSLSM_AUDIT_QUEUE_DEFAULT);
+	EXPECT_EQ(ns_set(t, box, ok, 1), 0);
+	EXPECT_EQ(t[box].audit.queue, 65536);
+	EXPECT_EQ(ns_set(t, box, odd, 1), -1);
+	EXPECT_STR_CONTAINS(nslsm_error(), "'audit.queue=100000': an audit queue's size is a power "
+					   "of two (a ring buffer of whole pages), such as 65536");
+	EXPECT_EQ(ns_set(t, box, small, 1), -1);
+	EXPECT_STR_CONTAINS(nslsm_error(), "'audit.queue=4096': an audit queue has 16384 to 67108864 bytes");
+	EXPECT_EQ(ns_set(t, box, big, 1), -1);
+	EXPECT_STR_CONTAINS(nslsm_error(), "an audit queue has 16384 to 67108864 bytes");
+	EXPECT_EQ(ns_set(t, box, word, 1), -1);
+	EXPECT_STR_CONTAINS(nslsm_error(), "audit.queue '1M': not a decimal number");
+	EXPECT_EQ(t[box].audit.queue, 65536);
+}
+
+TEST(audit_rate_is_records_per_second)
+{
+	struct nslsm_ns *t = new_table();
+	uint32_t box = create(t, "box", NULL, 0);
+	char *ok[] = { "audit.rate=50" }, *off[] = { "audit.rate=0" }, *big[] = { "audit.rate=2000000" };
+
+	EXPECT_EQ(t[box].audit.rate, 0);
+	EXPECT_EQ(ns_set(t, box, ok, 1), 0);
+	EXPECT_EQ(t[box].audit.rate, 50);
+	EXPECT_EQ(ns_set(t, box, big, 1), -1);
+	EXPECT_STR_CONTAINS(nslsm_error(), "audit.rate '2000000': must be between 0 and 1000000");
+	EXPECT_EQ(ns_set(t, box, off, 1), 0);
+	EXPECT_EQ(t[box].audit.rate, 0);
+}
