@@ -219,15 +219,34 @@ static int parse_level(const struct se_policy *p, const char *ctx, char *s,
 	return 0;
 }
 
+/* The longest context spelling accepted (every category listed: ~5 KiB). */
+#define SE_CONTEXT_MAX 65536
+
+static int parse_context(const struct se_policy *p, const char *s, char *buf,
+			 struct nslsm_se_context *c);
+
 int se_context_parse(const struct se_policy *p, const char *s, struct nslsm_se_context *c)
 {
-	char buf[4096], *f[3], *rest, *dash;
-	const char *why;
+	char *buf;
+	int rc;
 
 	memset(c, 0, sizeof(*c));
-	if (strlen(s) >= sizeof(buf))
-		return nslsm_fail("context '%.64s...': too long", s);
-	strcpy(buf, s);
+	if (strnlen(s, SE_CONTEXT_MAX) == SE_CONTEXT_MAX)
+		return nslsm_fail("context '%.64s...': longer than %u bytes", s, SE_CONTEXT_MAX);
+	buf = strdup(s);
+	if (!buf)
+		return nslsm_fail("out of memory");
+	rc = parse_context(p, s, buf, c);
+	free(buf);
+	return rc;
+}
+
+static int parse_context(const struct se_policy *p, const char *s, char *buf,
+			 struct nslsm_se_context *c)
+{
+	char *f[3], *rest, *dash;
+	const char *why;
+
 	rest = buf;
 	for (int i = 0; i < 3; i++) {
 		f[i] = rest;
@@ -257,8 +276,11 @@ int se_context_parse(const struct se_policy *p, const char *s, struct nslsm_se_c
 		dash = strchr(rest, '-');
 		if (dash)
 			*dash++ = 0;
-		if (parse_level(p, s, rest, &c->range.low) ||
-		    parse_level(p, s, dash ? dash : rest, &c->range.high))
+		if (parse_level(p, s, rest, &c->range.low))
+			return -1;
+		if (!dash)
+			c->range.high = c->range.low;
+		else if (parse_level(p, s, dash, &c->range.high))
 			return -1;
 	}
 	why = context_problem(p, c);

@@ -108,6 +108,9 @@ struct se_policy {
  * zeroed) and the error says what is wrong.
  */
 int se_policy_read(const void *data, size_t len, const char *source, struct se_policy *out);
+/* CPU seconds libsepol may take to read a file (in a child process, so a
+ * hostile count cannot hang the caller); 0 reads in-process, unguarded. */
+extern unsigned int se_policy_read_cpu_limit;
 int se_policy_read_file(const char *path, struct se_policy *out);
 void se_policy_free(struct se_policy *p);
 

@@ -15,7 +15,10 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <sepol/handle.h>
@@ -1116,30 +1119,110 @@ static int compile(struct compiler *c)
 	return 0;
 }
 
-int se_policy_read(const void *data, size_t len, const char *source, struct se_policy *out)
-{
-	struct compiler c = { .src = source, .p = out };
-	sepol_handle_t *h;
-	struct policy_file pf;
-	policydb_t db;
-	int rc;
+unsigned int se_policy_read_cpu_limit = 5;
 
-	memset(out, 0, sizeof(*out));
-	h = sepol_handle_create();
-	if (!h)
+static int sepol_read(const void *data, size_t len, sepol_handle_t *h, policydb_t *db)
+{
+	struct policy_file pf;
+
+	if (policydb_init(db))
 		return nslsm_fail("out of memory");
-	sepol_msg_set_callback(h, sepol_msg_cb, NULL);
-	sepol_msg[0] = 0;
-	if (policydb_init(&db)) {
-		sepol_handle_destroy(h);
-		return nslsm_fail("out of memory");
-	}
 	policy_file_init(&pf);
 	pf.type = PF_USE_MEMORY;
 	pf.data = (char *)data;
 	pf.len = len;
 	pf.handle = h;
-	if (policydb_read(&db, &pf, 0)) {
+	return policydb_read(db, &pf, 0) ? -1 : 0;
+}
+
+/*
+ * libsepol 3.4 trusts the counts a file declares: a corrupted symbol count
+ * can make policydb_read loop over billions of entries for minutes. So the
+ * file is first read in a child process under a CPU limit (and an address
+ * space limit, but for sanitizer builds); only a file the child read
+ * whole is read again here. Returns 0, or -1 with the reason in msg.
+ */
+static int sepol_read_isolated(const void *data, size_t len, sepol_handle_t *h)
+{
+	int fds[2], status;
+	ssize_t n = 0;
+	pid_t pid;
+
+	if (pipe(fds))
+		return nslsm_fail_errno(errno, "pipe");
+	pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return nslsm_fail_errno(errno, "fork");
+	}
+	if (pid == 0) {
+		struct rlimit cpu = { se_policy_read_cpu_limit, se_policy_read_cpu_limit + 1 };
+		policydb_t db;
+		int rc;
+
+		close(fds[0]);
+		setrlimit(RLIMIT_CPU, &cpu);
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__has_feature)
+		{
+			struct rlimit as = { 4ul << 30, 4ul << 30 };
+
+			setrlimit(RLIMIT_AS, &as);
+		}
+#endif
+		rc = sepol_read(data, len, h, &db);
+		if (rc && write(fds[1], sepol_msg, strlen(sepol_msg)) < 0)
+			rc = -1;
+		_exit(rc ? 1 : 0);
+	}
+	close(fds[1]);
+	sepol_msg[0] = 0;
+	for (size_t got = 0; got < sizeof(sepol_msg) - 1; got += n) {
+		n = read(fds[0], sepol_msg + got, sizeof(sepol_msg) - 1 - got);
+		if (n <= 0) {
+			sepol_msg[got] = 0;
+			break;
+		}
+	}
+	close(fds[0]);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return nslsm_fail_errno(errno, "waitpid");
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (WIFSIGNALED(status) && (WTERMSIG(status) == SIGXCPU || WTERMSIG(status) == SIGKILL))
+		snprintf(sepol_msg, sizeof(sepol_msg),
+			 "reading it took more than %u s of CPU (a corrupted count?)",
+			 se_policy_read_cpu_limit);
+	else if (WIFSIGNALED(status))
+		snprintf(sepol_msg, sizeof(sepol_msg), "the reader died of signal %d",
+			 WTERMSIG(status));
+	else if (!sepol_msg[0])
+		snprintf(sepol_msg, sizeof(sepol_msg), "unreadable");
+	return -1;
+}
+
+int se_policy_read(const void *data, size_t len, const char *source, struct se_policy *out)
+{
+	struct compiler c = { .src = source, .p = out };
+	sepol_handle_t *h;
+	policydb_t db;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	/* libsepol reports some read errors on its global handle, to stderr:
+	 * ours go through `h` and into the error message instead. */
+	sepol_debug(0);
+	h = sepol_handle_create();
+	if (!h)
+		return nslsm_fail("out of memory");
+	sepol_msg_set_callback(h, sepol_msg_cb, NULL);
+	sepol_msg[0] = 0;
+	if (se_policy_read_cpu_limit && sepol_read_isolated(data, len, h)) {
+		sepol_handle_destroy(h);
+		return se_fail(source, "not a valid binary policy (libsepol: %s)", sepol_msg);
+	}
+	if (sepol_read(data, len, h, &db)) {
 		rc = se_fail(source, "not a valid binary policy (libsepol: %s)",
 			     sepol_msg[0] ? sepol_msg : "unreadable");
 		goto out;
