@@ -19,6 +19,14 @@
  * type_attr_map(target): at most NSLSM_SE_TYPE_ATTRS^2 lookups, about 30
  * in Debian's refpolicy (where expanding attributes would give 3.4M
  * entries).
+ *
+ * Debian's refpolicy (selinux-policy-default, policy.33) compiles to, in
+ * entries x bytes (key + value): types 4153 x 72, av 89572 x 24 (2.1 MB),
+ * type_rules 7585 x 12, cond_av 13398 x 208 (2.8 MB; at most 16 conditional
+ * rules share a key), conds 321, constraints 243 with 1611 expression
+ * nodes and 54579 names, role_types 1105, role_trans 376, name_trans
+ * 833 x 136, range_trans 14, isids 27, fs_use 29, genfs 93: 5.7 MB in all
+ * (`nslsm selinux compile --policy FILE --stats`).
  */
 #ifndef NSLSM_SELINUX_H
 #define NSLSM_SELINUX_H
