@@ -33,6 +33,9 @@
 #include "lib/error.h"
 #include "selinux/internal.h"
 
+/* Longest typebounds chain, as the kernel's POLICYDB_BOUNDS_MAXDEPTH. */
+#define SE_BOUNDS_MAXDEPTH 4
+
 /* Largest policy file read (Debian's refpolicy is 2.1 MB). */
 #define SE_POLICY_FILE_MAX (64u << 20)
 
@@ -320,13 +323,19 @@ static int compile_types(struct compiler *c)
 		if (t->nattrs > p->max_type_attrs)
 			p->max_type_attrs = t->nattrs;
 	}
-	/* A bounds chain must end: the kernel's bounds check recurses on it. */
+	/* The decision recurses along a bounds chain: like the kernel at load
+	 * (POLICYDB_BOUNDS_MAXDEPTH), refuse chains deeper than 4 (a loop
+	 * included) and bounds on an attribute. */
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t v = i + 1, steps = 0;
 
-		while ((v = p->types[v - 1].bounds))
-			if (++steps > n)
-				return FAIL(c, "type %s: typebounds loop", p->type_names[i]);
+		while ((v = p->types[v - 1].bounds)) {
+			if (++steps > SE_BOUNDS_MAXDEPTH)
+				return FAIL(c, "type %s: typebounds chain deeper than %u (or a loop)",
+					    p->type_names[i], SE_BOUNDS_MAXDEPTH);
+			if ((p->types[v - 1].flags | p->types[i].flags) & NSLSM_SE_TYPE_ATTRIBUTE)
+				return FAIL(c, "type %s: typebounds on an attribute", p->type_names[i]);
+		}
 	}
 	return 0;
 }

@@ -710,6 +710,38 @@ TEST(selinux_truncated_corrupted_and_foreign_policies_are_refused)
 	remove_dir(dir);
 }
 
+TEST(selinux_typebounds_deeper_than_the_kernel_takes_are_refused)
+{
+	char *dir = make_dir(), path[512], cil[512], cmd[1200];
+	size_t len;
+	char *buf;
+	FILE *f;
+
+	if (!dir)
+		return;
+	snprintf(cil, sizeof(cil), "%s/deep.cil", dir);
+	f = fopen(cil, "w");
+	EXPECT(f != NULL);
+	if (!f)
+		return;
+	/* b1 bounds b2 bounds ... b6: a chain of 5 */
+	for (int i = 1; i <= 6; i++)
+		fprintf(f, "(type b%d)\n", i);
+	for (int i = 1; i < 6; i++)
+		fprintf(f, "(typebounds b%d b%d)\n", i, i + 1);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/p", dir);
+	snprintf(cmd, sizeof(cmd), "secilc -o %s -f /dev/null " SMALL_CIL " %s >/dev/null 2>&1",
+		 path, cil);
+	EXPECT_EQ(system(cmd), 0);
+	buf = slurp(path, &len);
+	EXPECT(buf != NULL);
+	if (buf)
+		expect_refused(buf, len, "typebounds chain deeper than 4");
+	free(buf);
+	remove_dir(dir);
+}
+
 TEST(selinux_missing_file_is_named)
 {
 	struct se_policy p;
