@@ -14,7 +14,11 @@
  *   first byte 0xff: SELinux binary policy (nslsm selinux check --policy):
  *      read by libsepol, validated and compiled; then every initial SID's
  *      context spelled and parsed back (any difference aborts) and decided
- *      against every other on every class
+ *      against every other on every class. libsepol first reads each
+ *      input in a child process (se_policy_read): where a corrupted count
+ *      makes libsepol 3.4 ask for gigabytes, that child trips libFuzzer's
+ *      malloc limit and leaves an oom-* artifact, and the input counts as
+ *      refused; the fuzzing process itself carries on
  * Run: build/fuzz_inputs -max_total_time=60 tests/fuzz/corpus
  */
 #include <stdbool.h>
