@@ -20,9 +20,12 @@ CFLAGS    ?= -O2 -g
 CFLAGS    += -std=gnu11 $(WARN) -Iinclude -Isrc -I$(BUILD) -D_GNU_SOURCE
 SANITIZE  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_x86 $(WARN) -Iinclude -Ibpf -I$(BUILD)
-LIBS      := -lbpf -lelf -lz
+# libsepol statically: its policydb reader (policydb_read) and the
+# structures the kernel's format uses are not exported by libsepol.so.
+LIBSEPOL  ?= $(shell $(CC) -print-file-name=libsepol.a)
+LIBS      := -lbpf -lelf -lz $(LIBSEPOL)
 
-LIB_SRCS  := $(wildcard src/lib/*.c) $(wildcard src/yama/*.c) $(wildcard src/apparmor/*.c) src/daemon/client.c
+LIB_SRCS  := $(wildcard src/lib/*.c) $(wildcard src/yama/*.c) $(wildcard src/apparmor/*.c) $(wildcard src/selinux/*.c) src/daemon/client.c
 DAEMON_SRCS := src/daemon/nslsmd.c src/daemon/sinks.c
 CLI_SRCS  := $(wildcard src/cli/*.c)
 BPF_SRCS  := bpf/nslsm.bpf.c

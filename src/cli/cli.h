@@ -28,6 +28,7 @@ int audit_drain_now(struct audit_drainer *d);
 /* The same with a drainer of its own, before a queue is replaced or removed. */
 int audit_drain_queues(struct nslsm_state *st);
 int cmd_apparmor(int argc, char **argv);
+int cmd_selinux(int argc, char **argv);
 
 /* Print "nslsm: <last error>" and return EXIT_FAIL. */
 int fail(void);

@@ -11,6 +11,14 @@
  *      laid into the maps, and every profile's verdicts on a set of paths
  *      walked both by the reference matcher and over the maps: any
  *      difference aborts
+ *   first byte 0xff: SELinux binary policy (nslsm selinux check --policy):
+ *      read by libsepol, validated and compiled; then every initial SID's
+ *      context spelled and parsed back (any difference aborts) and decided
+ *      against every other on every class. libsepol first reads each
+ *      input in a child process (se_policy_read): where a corrupted count
+ *      makes libsepol 3.4 ask for gigabytes, that child trips libFuzzer's
+ *      malloc limit and leaves an oom-* artifact, and the input counts as
+ *      refused; the fuzzing process itself carries on
  * Run: build/fuzz_inputs -max_total_time=60 tests/fuzz/corpus
  */
 #include <stdbool.h>
@@ -27,6 +35,7 @@
 #include "lib/module.h"
 #include "lib/ns.h"
 #include "lib/parse.h"
+#include "selinux/policy.h"
 
 #define MAX_ARGS 16
 
@@ -98,6 +107,37 @@ static void fuzz_apparmor(const uint8_t *data, size_t size)
 	aa_policy_free(&pol);
 }
 
+/* First byte 0xff: a binary policy, compiled, its contexts round-tripped
+ * and decided. */
+static void fuzz_selinux(const uint8_t *data, size_t size)
+{
+	struct se_policy p;
+	uint32_t n;
+
+	se_policy_read_cpu_limit = 1;
+	if (se_policy_read(data, size, "fuzz", &p))
+		return;
+	n = p.nisids < 8 ? p.nisids : 8;
+	for (uint32_t i = 0; i < n; i++) {
+		struct nslsm_se_context back;
+		char buf[16384];
+
+		se_context_format(&p, &p.isids[i].ctx, buf, sizeof(buf));
+		if (se_context_parse(&p, buf, &back) ||
+		    memcmp(&back, &p.isids[i].ctx, sizeof(back)))
+			abort();
+		for (uint32_t j = 0; j < n; j++)
+			for (uint32_t c = 0; c <= p.hdr.nclasses && c < 64; c++) {
+				struct se_av_decision avd;
+
+				se_compute_av(&p, &p.isids[i].ctx, &p.isids[j].ctx, c, &avd);
+			}
+	}
+	for (uint32_t b = 0; b < p.hdr.nbools && b < 4; b++)
+		se_policy_set_bool(&p, p.bool_names[b], !p.bools[b]);
+	se_policy_free(&p);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct nslsm_ns table[NSLSM_MAX_NS];
@@ -109,6 +149,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
+	if (data[0] == 0xff) {
+		if (size <= 512 * 1024)
+			fuzz_selinux(data + 1, size - 1);
+		return 0;
+	}
 	if (data[0] % 6 == 5) {
 		if (size <= 512 * 1024)
 			fuzz_apparmor(data + 1, size - 1);
