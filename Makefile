@@ -125,8 +125,9 @@ $(BUILD)/bench/workload: bench/workload.c
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -static -o $@ $<
 
+KERNEL ?= 6.1
 bench: all $(BUILD)/bench/workload
-	bench/run
+	KERNEL=$(KERNEL) bench/run
 
 bench-audit: all
 	bench/run-audit

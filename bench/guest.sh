@@ -8,6 +8,10 @@
 #   C  enrolled, nslsm_bench       D  the kernel's AppArmor, nslsm_bench (aa-exec)
 #   E  enrolled, nslsm_bench_learn in a complain-mode namespace: the file
 #      tree is not in that profile, so every open of it is audited
+# The server workload runs Debian's nginx the configuration's way (under
+# nslsm_bench_nginx, or nslsm_bench_nginx_learn in E) and drives it with
+# ab over loopback: the sample is ab's time for all requests over their
+# number (ab itself is never confined).
 # Then the cost of each hook under C (bench/hookcost.sh, BPF statistics).
 # Then the scale runs (configuration C): 1,000 namespaces, every profile of
 # /etc/apparmor.d loaded, and the load times.
@@ -30,7 +34,7 @@ echo 0 >/proc/sys/kernel/randomize_va_space
 # come from the host's root over 9p. Serve them from tmpfs instead (a copy
 # bind-mounted over each, same names), so that the sample is the work of
 # the programs and of the security modules, not of the 9p client.
-for p in sh rm mkdir tar find grep; do
+for p in sh rm mkdir tar find grep nginx ab; do
 	bin=$(readlink -f "$(command -v $p)")
 	echo "$bin"
 	ldd "$bin" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'
@@ -52,6 +56,12 @@ find /usr/share/doc -type f | head -n 2000 >$B/list
 tar -cf $B/src.tar -T $B/list 2>/dev/null
 macro="rm -rf $B/m && mkdir $B/m && tar -xf $B/src.tar -C $B/m &&
 	find $B/m -type f >/dev/null && grep -r -l nslsm-needle $B/m >/dev/null; true"
+
+# the server workload's pages and nginx's own directory
+mkdir -p $B/www $B/nginx
+head -c 3072 /dev/urandom | od -An -tx1 | tr -d ' \n' | head -c 4096 >$B/www/index.html
+cp "$root/bench/nginx.conf" $B/nginx/nginx.conf
+requests=${SERVER_REQUESTS:-10000}
 
 [ -d /sys/kernel/security/apparmor ] || mount -t securityfs securityfs /sys/kernel/security
 apparmor_parser -r -B "$policy/bench.bin"
@@ -76,8 +86,44 @@ run_in() { # CONFIG CMD...: run CMD the configuration's way
 	esac
 }
 
+server() { # CONFIG: nginx the configuration's way, driven by ab; ns per request
+	rm -f $B/nginx/nginx.pid $B/nginx/*.log
+	set -- "$1" nginx -p $B/nginx -e $B/nginx/error.log -c $B/nginx/nginx.conf
+	case $1 in
+	A | B) shift; "$@" ;;
+	C) shift; $nslsm run --ns bench --apparmor nslsm_bench_nginx -- "$@" ;;
+	D) shift; aa-exec -p nslsm_bench_nginx -- "$@" ;;
+	E) shift; $nslsm run --ns benchc --apparmor nslsm_bench_nginx_learn -- "$@" ;;
+	esac &
+	srv=$!
+	# nginx writes its pid file once it listens
+	i=0
+	while [ ! -s $B/nginx/nginx.pid ]; do
+		i=$((i + 1))
+		if [ $i -gt 600 ] || ! kill -0 $srv 2>/dev/null; then
+			echo "bench: nginx did not start:" >&2
+			cat $B/nginx/error.log >&2
+			return 1
+		fi
+		sleep 0.05
+	done
+	# ab's own clock, from the first request to the last answer: the guest
+	# clock around ab would also count ab's start, where reading its files
+	# from the host's root lets the instruction clock skip ahead by however
+	# long the next timer is away (seen: from 1 ms to 1 s)
+	ab -q -n "$requests" -c 4 http://127.0.0.1:8088/index.html >$B/ab.txt 2>&1 || true
+	kill -QUIT "$(cat $B/nginx/nginx.pid)"
+	wait $srv || true
+	if ! grep -q '^Failed requests: *0$' $B/ab.txt || grep -q '^Non-2xx' $B/ab.txt; then
+		echo "bench: requests failed under $1:" >&2
+		cat $B/ab.txt $B/nginx/error.log >&2
+		return 1
+	fi
+	awk -v n="$requests" '/^Time taken for tests:/ { printf "%.0f\n", $5 * 1e9 / n }' $B/ab.txt
+}
+
 workloads() { # CONFIG ROUND: one sample of every workload
-	for w in open2 open8 open16 stat8 exec mmap connect macro; do
+	for w in open2 open8 open16 stat8 exec mmap connect macro server; do
 		case $w in
 		open*) ns=$(run_in "$1" $B/bin/workload open $B/tree "${w#open}") ;;
 		stat*) ns=$(run_in "$1" $B/bin/workload stat $B/tree "${w#stat}") ;;
@@ -85,6 +131,7 @@ workloads() { # CONFIG ROUND: one sample of every workload
 		mmap) ns=$(run_in "$1" $B/bin/workload mmap $B/bin/true) ;;
 		connect) ns=$(run_in "$1" $B/bin/workload connect) ;;
 		macro) ns=$(run_in "$1" $B/bin/workload run sh -c "$macro") ;;
+		server) ns=$(server "$1") ;;
 		esac
 		echo "$2 $1 $w $ns" >>"$out/raw.txt"
 	done
@@ -136,6 +183,7 @@ profiles=$($nslsm apparmor status bench --json)
 	echo "profile_map_bytes_total $(echo "$profiles" | grep -o '"map_bytes":[0-9]*' |
 		cut -d: -f2 | awk '{s += $1} END {print s + 0}')"
 	echo "kernel $(uname -r)"
+	echo "requests $requests"
 	echo "cpus $(nproc)"
 } >"$out/facts.txt"
 $nslsm unload --force >/dev/null

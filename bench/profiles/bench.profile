@@ -29,3 +29,41 @@ profile nslsm_bench_learn {
   /proc/** r,
   network inet stream,
 }
+
+# The server workload: Debian's nginx (master and worker, the worker as
+# nobody) serving /tmp/bench/www with bench/nginx.conf, writing its pid and
+# logs under /tmp/bench/nginx.
+profile nslsm_bench_nginx {
+  include <abstractions/base>
+  include <abstractions/nameservice>
+  capability setuid,
+  capability setgid,
+  capability dac_override,
+  capability chown,
+  network inet stream,
+  signal (send, receive) peer=nslsm_bench_nginx,
+  signal (receive) peer=unconfined,
+  /{usr/,}sbin/nginx mr,
+  /etc/ssl/openssl.cnf r,
+  /tmp/bench/nginx/ r,
+  /tmp/bench/nginx/** rw,
+  /tmp/bench/www/ r,
+  /tmp/bench/www/** r,
+}
+
+profile nslsm_bench_nginx_learn {
+  include <abstractions/base>
+  include <abstractions/nameservice>
+  capability setuid,
+  capability setgid,
+  capability dac_override,
+  capability chown,
+  network inet stream,
+  signal (send, receive) peer=nslsm_bench_nginx_learn,
+  signal (receive) peer=unconfined,
+  /{usr/,}sbin/nginx mr,
+  /etc/ssl/openssl.cnf r,
+  /tmp/bench/nginx/ r,
+  /tmp/bench/nginx/** rw,
+  /tmp/bench/www/ r,
+}
