@@ -25,7 +25,11 @@
 #include "nslsm/apparmor.h"
 #include "yama/yama.h"
 #include "apparmor/apparmor.h"
-#include "apparmor/hooks.h"
+#include "apparmor/label.h"
+#include "apparmor/file.h"
+#include "apparmor/net.h"
+#include "apparmor/task.h"
+#include "apparmor/exec.h"
 #include "apparmor/change.h"
 #include "apparmor/mount.h"
 

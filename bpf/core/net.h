@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Network hooks. AppArmor mediates them (bpf/apparmor/hooks.h); a namespace with
+ * Network hooks. AppArmor mediates them (bpf/apparmor/net.h); a namespace with
  * audit.net=1 (or any of its ancestors) gets a record of every connect()
  * and bind() of its tasks, with the address and the network namespace.
  */
