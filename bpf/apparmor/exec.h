@@ -377,22 +377,23 @@ __noinline int aa_exec_at_level(struct aa_exec_q *ep, __u32 level)
  * key (apparmor/cache.h), with its outcome (the new label, AT_SECURE); a
  * change_onexec in force is always decided afresh.
  */
-static __always_inline int hook_bprm_creds_for_exec(struct linux_binprm *bprm)
+static __always_inline int apparmor_bprm_creds_for_exec(struct subject *s,
+							struct linux_binprm *bprm)
 {
 	struct aa_cache_scratch *cs = NULL;
 	struct aa_cache_now now;
 	struct aa_exec_q *ep;
 	struct nslsm_task_blob *b;
-	struct subject s;
 	struct file *file;
 	struct inode *inode;
 	struct dentry *dentry;
 	__u64 mnt;
-	__u32 zero = 0;
+	__u32 zero = 0, levels;
 
-	if (!subject_get(&s) || !blob_enrolled(s.blob))
+	if (!subject_get(s) || !blob_enrolled(s->blob))
 		return 0;
-	b = s.blob;
+	b = s->blob;
+	levels = s->levels;
 	if (b->depth >= NSLSM_MAX_DEPTH)
 		return 0;
 	b->aa_flags &= ~NSLSM_AA_TASK_PENDING;
@@ -434,7 +435,7 @@ static __always_inline int hook_bprm_creds_for_exec(struct linux_binprm *bprm)
 	for (__u32 level = 0; level < NSLSM_MAX_DEPTH; level++) {
 		int r;
 
-		if (level >= s.levels)
+		if (level >= levels)
 			break;
 		r = aa_exec_at_level(ep, level);
 		if (r)
@@ -450,7 +451,8 @@ static __always_inline int hook_bprm_creds_for_exec(struct linux_binprm *bprm)
 	return 0;
 }
 
-static __always_inline int hook_bprm_committed_creds(struct linux_binprm *bprm)
+static __always_inline int apparmor_bprm_committed_creds(struct subject *s,
+							 struct linux_binprm *bprm)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct nslsm_task_blob *b = task_blob(task);

@@ -224,8 +224,8 @@ static __always_inline int aa_file_check_cached(struct subject *s, __u16 hook, s
 				    hook == NSLSM_HOOK_file_open && (file->f_mode & AA_FMODE_CREATED));
 }
 
-/* The enrolled subject s opens file. */
-static __always_inline int aa_file_open(struct subject *s, struct file *file)
+/* The enrolled subject s opens file (the core asks for enrolled subjects only). */
+static __always_inline int apparmor_file_open(struct subject *s, struct file *file)
 {
 	if (file->f_flags & AA_FMODE_EXEC_FLAG)
 		return 0;	/* exec: decided in bprm_creds_for_exec */
@@ -264,8 +264,9 @@ static __always_inline int aa_file_perm(__u16 hook, struct file *file, __u32 req
 	return aa_file_check_cached(&s, hook, file, request);
 }
 
-static __always_inline int hook_mmap_file(struct file *file, unsigned long reqprot,
-					  unsigned long prot, unsigned long flags)
+static __always_inline int apparmor_mmap_file(struct subject *s, struct file *file,
+					      unsigned long reqprot, unsigned long prot,
+					      unsigned long flags)
 {
 	__u32 mask = 0;
 
@@ -280,7 +281,8 @@ static __always_inline int hook_mmap_file(struct file *file, unsigned long reqpr
 	return mask ? aa_file_perm(NSLSM_HOOK_mmap_file, file, mask) : 0;
 }
 
-static __always_inline int hook_file_lock(struct file *file, unsigned int cmd)
+static __always_inline int apparmor_file_lock(struct subject *s, struct file *file,
+					      unsigned int cmd)
 {
 	__u32 mask = AA_MAY_LOCK;
 
@@ -305,61 +307,66 @@ static __always_inline int aa_path_check_existing(__u16 hook, struct vfsmount *m
 	return aa_path_check_cached(&s, hook, (__u64)mnt, dentry, inode, request, false);
 }
 
-static __always_inline int hook_path_unlink(const struct path *dir, struct dentry *dentry)
+static __always_inline int apparmor_path_unlink(struct subject *s, const struct path *dir,
+						struct dentry *dentry)
 {
 	return aa_path_check_existing(NSLSM_HOOK_path_unlink, dir->mnt, dentry,
 				      AA_MAY_DELETE, false);
 }
 
-static __always_inline int hook_path_rmdir(const struct path *dir, struct dentry *dentry)
+static __always_inline int apparmor_path_rmdir(struct subject *s, const struct path *dir,
+					       struct dentry *dentry)
 {
 	return aa_path_check_existing(NSLSM_HOOK_path_rmdir, dir->mnt, dentry,
 				      AA_MAY_DELETE, true);
 }
 
-static __always_inline int hook_path_mkdir(const struct path *dir, struct dentry *dentry,
-					   unsigned long mode)
+static __always_inline int apparmor_path_mkdir(struct subject *s, const struct path *dir,
+					       struct dentry *dentry, unsigned long mode)
 {
 	return aa_path_check(NSLSM_HOOK_path_mkdir, dir->mnt, dentry,
 			     AA_MAY_CREATE, true, true);
 }
 
-static __always_inline int hook_path_mknod(const struct path *dir, struct dentry *dentry,
-					   unsigned long mode, unsigned long dev)
+static __always_inline int apparmor_path_mknod(struct subject *s, const struct path *dir,
+					       struct dentry *dentry, unsigned long mode,
+					       unsigned long dev)
 {
 	return aa_path_check(NSLSM_HOOK_path_mknod, dir->mnt, dentry,
 			     AA_MAY_CREATE, true, false);
 }
 
-static __always_inline int hook_path_symlink(const struct path *dir, struct dentry *dentry,
-					     const char *old_name)
+static __always_inline int apparmor_path_symlink(struct subject *s, const struct path *dir,
+						 struct dentry *dentry, const char *old_name)
 {
 	return aa_path_check(NSLSM_HOOK_path_symlink, dir->mnt, dentry,
 			     AA_MAY_CREATE, true, false);
 }
 
-static __always_inline int hook_path_truncate(const struct path *path)
+static __always_inline int apparmor_path_truncate(struct subject *s, const struct path *path)
 {
 	return aa_path_check_existing(NSLSM_HOOK_path_truncate, path->mnt, path->dentry,
 				      AA_MAY_WRITE | AA_MAY_SETATTR, false);
 }
 
-static __always_inline int hook_path_chmod(const struct path *path, unsigned long mode)
+static __always_inline int apparmor_path_chmod(struct subject *s, const struct path *path,
+					       unsigned long mode)
 {
 	return aa_path_check_existing(NSLSM_HOOK_path_chmod, path->mnt, path->dentry,
 				      AA_MAY_CHMOD, false);
 }
 
-static __always_inline int hook_path_chown(const struct path *path, unsigned long uid,
-					   unsigned long gid)
+static __always_inline int apparmor_path_chown(struct subject *s, const struct path *path,
+					       unsigned long uid, unsigned long gid)
 {
 	return aa_path_check_existing(NSLSM_HOOK_path_chown, path->mnt, path->dentry,
 				      AA_MAY_CHOWN, false);
 }
 
-static __always_inline int hook_path_rename(const struct path *old_dir, struct dentry *old_dentry,
-					    const struct path *new_dir, struct dentry *new_dentry,
-					    unsigned long flags)
+static __always_inline int apparmor_path_rename(struct subject *s, const struct path *old_dir,
+						struct dentry *old_dentry,
+						const struct path *new_dir,
+						struct dentry *new_dentry, unsigned long flags)
 {
 	const __u32 src = AA_MAY_READ | AA_MAY_GETATTR | AA_MAY_WRITE | AA_MAY_SETATTR |
 			  AA_MAY_DELETE;
@@ -385,18 +392,18 @@ static __always_inline int hook_path_rename(const struct path *old_dir, struct d
 	return rc;
 }
 
-static __always_inline int hook_path_link(struct dentry *old_dentry, const struct path *new_dir,
-					  struct dentry *new_dentry)
+static __always_inline int apparmor_path_link(struct subject *s, struct dentry *old_dentry,
+					      const struct path *new_dir,
+					      struct dentry *new_dentry)
 {
 	struct aa_query q = { .hook = NSLSM_HOOK_path_link, .request = AA_MAY_LINK,
 			      .deny_err = -EACCES, .kind = AA_KIND_LINK };
 	struct vfsmount *mnt = BPF_CORE_READ(new_dir, mnt);
 	struct inode *inode;
 	struct aa_name_req n = { .mnt = (__u64)mnt, .dentry = (__u64)new_dentry };
-	struct subject s;
 	int rc;
 
-	if (!aa_subject(&s))
+	if (!aa_subject(s))
 		return 0;
 	inode = BPF_CORE_READ(old_dentry, d_inode);
 	q.ouid = inode ? BPF_CORE_READ(inode, i_uid.val) : 0;
@@ -410,7 +417,16 @@ static __always_inline int hook_path_link(struct dentry *old_dentry, const struc
 		q.target_start = n.start;
 	}
 	q.name_err = rc;
-	return aa_check_all(&s, &q);
+	return aa_check_all(s, &q);
+}
+
+/* A new alias of inode: no cached verdict may name its dentry's address
+ * (apparmor/cache.h). Binds no task; denies nothing. */
+static __always_inline int apparmor_d_instantiate(struct subject *s, struct dentry *dentry,
+						  struct inode *inode)
+{
+	aa_cache_forget(inode);
+	return 0;
 }
 
 #endif /* NSLSM_BPF_APPARMOR_FILE_H */

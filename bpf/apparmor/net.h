@@ -105,13 +105,12 @@ static __always_inline int aa_net_memo(struct subject *s, __u16 hook, __u32 requ
 	return rc;
 }
 
-static __always_inline int hook_socket_create(int family, int type, int protocol, int kern)
+static __always_inline int apparmor_socket_create(struct subject *s, int family, int type,
+						  int protocol, int kern)
 {
-	struct subject s;
-
-	if (kern || !enrolled_subject(&s))
+	if (kern || !enrolled_subject(s))
 		return 0;
-	return aa_net_memo(&s, NSLSM_HOOK_socket_create, AA_MAY_CREATE, family, type);
+	return aa_net_memo(s, NSLSM_HOOK_socket_create, AA_MAY_CREATE, family, type);
 }
 
 /* `request` on sock by the enrolled subject s (direct loads through BTF
@@ -139,50 +138,74 @@ static __always_inline int aa_sock(__u16 hook, __u32 request, struct socket *soc
 
 /* The socket operations AppArmor mediates on an existing socket, each
  * with its permission; the rules match family and type as at create. */
-static __always_inline int hook_socket_listen(struct socket *sock, int backlog)
+static __always_inline int apparmor_socket_listen(struct subject *s, struct socket *sock,
+						  int backlog)
 {
 	return aa_sock(NSLSM_HOOK_socket_listen, AA_MAY_LISTEN, sock);
 }
 
-static __always_inline int hook_socket_accept(struct socket *sock, struct socket *newsock)
+static __always_inline int apparmor_socket_accept(struct subject *s, struct socket *sock,
+						  struct socket *newsock)
 {
 	return aa_sock(NSLSM_HOOK_socket_accept, AA_MAY_ACCEPT, sock);
 }
 
-static __always_inline int hook_socket_sendmsg(struct socket *sock, struct msghdr *msg, int size)
+static __always_inline int apparmor_socket_sendmsg(struct subject *s, struct socket *sock,
+						   struct msghdr *msg, int size)
 {
 	return aa_sock(NSLSM_HOOK_socket_sendmsg, AA_MAY_SEND, sock);
 }
 
-static __always_inline int hook_socket_recvmsg(struct socket *sock, struct msghdr *msg, int size,
-					       int flags)
+static __always_inline int apparmor_socket_recvmsg(struct subject *s, struct socket *sock,
+						   struct msghdr *msg, int size, int flags)
 {
 	return aa_sock(NSLSM_HOOK_socket_recvmsg, AA_MAY_RECEIVE, sock);
 }
 
-static __always_inline int hook_socket_getsockname(struct socket *sock)
+static __always_inline int apparmor_socket_getsockname(struct subject *s, struct socket *sock)
 {
 	return aa_sock(NSLSM_HOOK_socket_getsockname, AA_MAY_GETATTR, sock);
 }
 
-static __always_inline int hook_socket_getpeername(struct socket *sock)
+static __always_inline int apparmor_socket_getpeername(struct subject *s, struct socket *sock)
 {
 	return aa_sock(NSLSM_HOOK_socket_getpeername, AA_MAY_GETATTR, sock);
 }
 
-static __always_inline int hook_socket_getsockopt(struct socket *sock, int level, int optname)
+static __always_inline int apparmor_socket_getsockopt(struct subject *s, struct socket *sock,
+						      int level, int optname)
 {
 	return aa_sock(NSLSM_HOOK_socket_getsockopt, AA_MAY_GETOPT, sock);
 }
 
-static __always_inline int hook_socket_setsockopt(struct socket *sock, int level, int optname)
+static __always_inline int apparmor_socket_setsockopt(struct subject *s, struct socket *sock,
+						      int level, int optname)
 {
 	return aa_sock(NSLSM_HOOK_socket_setsockopt, AA_MAY_SETOPT, sock);
 }
 
-static __always_inline int hook_socket_shutdown(struct socket *sock, int how)
+static __always_inline int apparmor_socket_shutdown(struct subject *s, struct socket *sock,
+						    int how)
 {
 	return aa_sock(NSLSM_HOOK_socket_shutdown, AA_MAY_SHUTDOWN, sock);
+}
+
+/* connect and bind: the core has found the subject, and records the
+ * address after the modules (bpf/core/net.h). */
+static __always_inline int apparmor_socket_connect(struct subject *s, struct socket *sock,
+						   struct sockaddr *address, int addrlen)
+{
+	if (!blob_enrolled(s->blob))
+		return 0;
+	return aa_sock_s(s, NSLSM_HOOK_socket_connect, AA_MAY_CONNECT, sock);
+}
+
+static __always_inline int apparmor_socket_bind(struct subject *s, struct socket *sock,
+						struct sockaddr *address, int addrlen)
+{
+	if (!blob_enrolled(s->blob))
+		return 0;
+	return aa_sock_s(s, NSLSM_HOOK_socket_bind, AA_MAY_BIND, sock);
 }
 
 #endif /* NSLSM_BPF_APPARMOR_NET_H */

@@ -24,8 +24,8 @@ static __always_inline int aa_capable(const struct cred *cred, int cap, unsigned
 	return aa_check_small_g(&q);
 }
 
-static __always_inline int hook_capable(const struct cred *cred, struct user_namespace *ns,
-					int cap, unsigned int opts)
+static __always_inline int apparmor_capable(struct subject *s, const struct cred *cred,
+					    struct user_namespace *ns, int cap, unsigned int opts)
 {
 	return aa_capable(cred, cap, opts);
 }
@@ -245,6 +245,31 @@ static __always_inline int aa_ptrace(__u16 hook, struct task_struct *tracer,
 	aa_sig_fill(&r->n_checker, r->checker_ns, r->checker_label, eb);
 	aa_sig_fill(&r->n_peer, r->peer_ns, r->peer_label, rb);
 	return aa_signal_side(r);
+}
+
+static __always_inline int apparmor_task_kill(struct subject *s, struct task_struct *p,
+					      struct kernel_siginfo *info, int sig,
+					      const struct cred *cred)
+{
+	return aa_task_kill(p, sig);
+}
+
+#define AA_PTRACE_MODE_READ 0x01
+
+/* Both sides of an access check (attach, /proc/PID/mem...): the tracer
+ * is the subject the core found. */
+static __always_inline int apparmor_ptrace_access_check(struct subject *s,
+							struct task_struct *child,
+							unsigned int mode)
+{
+	return aa_ptrace(NSLSM_HOOK_ptrace_access_check, s->task, child,
+			 (mode & AA_PTRACE_MODE_READ) ? AA_MAY_READ : AA_MAY_WRITE);
+}
+
+/* PTRACE_TRACEME: the subject is the tracee. */
+static __always_inline int apparmor_ptrace_traceme(struct subject *s, struct task_struct *parent)
+{
+	return aa_ptrace(NSLSM_HOOK_ptrace_traceme, parent, s->task, AA_MAY_WRITE);
 }
 
 #endif /* NSLSM_BPF_APPARMOR_TASK_H */
