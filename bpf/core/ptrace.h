@@ -13,8 +13,8 @@ static __always_inline bool task_protected(struct task_struct *t)
 /*
  * Every access check (attach, /proc/PID/mem, process_vm_readv,
  * pidfd_getfd, even PTRACE_MODE_READ) of an nslsm control process from an
- * enrolled task is refused; then the modules decide (Yama on attaches,
- * AppArmor on both sides), and last the boundary on every mode.
+ * enrolled task is refused; then the modules decide, and last the
+ * boundary on every mode.
  */
 static __always_inline int hook_ptrace_access_check(struct task_struct *child, unsigned int mode)
 {

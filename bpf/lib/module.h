@@ -30,13 +30,14 @@
  * walks the levels in one bpf_loop; a walk of the dispatcher's would make
  * every module pay the verifier for every level.
  *
- * The subject: `s` holds what the core hook already looked up, so no
- * module repeats it. s->task == NULL: nothing yet (subject_find() fills in
- * the current task and its blob, one load for a task never enrolled);
- * else s->task is current, s->blob its blob (NULL: never enrolled) and
- * s->levels what subject_get() found, or 0 if the core did not walk the
- * chain. A hook that runs without a current task of its own (task_free)
- * gets nothing: its module must not look.
+ * The subject: `s` holds what the core hook already looked up, so a
+ * module need not repeat it. s->task == NULL: nothing yet (a hook the
+ * core does not implement; enrolled_subject() or subject_get() fill it
+ * in, one load for a task never enrolled); else s->task is current,
+ * s->blob its blob (NULL: never enrolled) and s->levels what
+ * subject_get() found, or 0 if the core did not walk the chain. A hook
+ * that runs without a current task of its own (task_free) gets nothing:
+ * its module must not look.
  */
 #ifndef NSLSM_BPF_MODULE_H
 #define NSLSM_BPF_MODULE_H
