@@ -3,9 +3,9 @@
  * nslsm in the kernel: one BPF LSM program per hook of include/nslsm/hooks.def.
  *
  * Each program finds the subject's blob, walks its namespace chain and asks
- * every enabled module (bpf/<module>/) for a verdict; self-protection and
- * the namespace boundary (bpf/core/) bind every enrolled task whatever its
- * modules.
+ * every enabled module (bpf/<module>/, listed in bpf/modules.h) for a
+ * verdict (bpf/lib/module.h); self-protection and the namespace boundary
+ * (bpf/core/) bind every enrolled task whatever its modules.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -22,20 +22,9 @@
 #include "lib/audit.h"
 #include "lib/dispatch.h"
 
-#include "nslsm/apparmor.h"
-#include "yama/yama.h"
-#include "apparmor/apparmor.h"
-#include "apparmor/hooks.h"
-#include "apparmor/change.h"
-#include "apparmor/mount.h"
-
-#include "core/task.h"
-#include "core/boundary.h"
-#include "core/ptrace.h"
-#include "core/fs.h"
-#include "core/net.h"
-#include "core/kernel.h"
-#include "core/peer.h"
+#include "modules.h"
+#include "lib/module.h"
+#include "core/core.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -55,12 +44,15 @@ static __always_inline int nslsm_verdict(int rc)
 	return v;
 }
 
-#define NSLSM_UNPAREN(...) __VA_ARGS__
+/* The core's hook where it has one (bpf/core/core.h), else the modules'. */
 #define NSLSM_HOOK(NAME, OP, PROTO, ARGS)                                      \
 	SEC("lsm/" #NAME)                                                      \
 	int BPF_PROG(nslsm_##NAME, NSLSM_UNPAREN PROTO)                        \
 	{                                                                      \
-		return nslsm_verdict(hook_##NAME ARGS);                        \
+		NSLSM_IF_ELSE(NSLSM_IMPLEMENTS(core, NAME))(                   \
+			return nslsm_verdict(hook_##NAME ARGS);)(              \
+			struct subject s = {};                                 \
+			return nslsm_verdict(modules_##NAME(&s, NSLSM_UNPAREN ARGS));) \
 	}
 #include "nslsm/hooks.def"
 #undef NSLSM_HOOK

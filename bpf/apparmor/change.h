@@ -346,4 +346,15 @@ static __always_inline int aa_prctl(unsigned long op, unsigned long uname, unsig
 	return 0;
 }
 
+/* nslsm's prctl channel (include/nslsm/prctl.h); other prctls are not
+ * AppArmor's. */
+static __always_inline int apparmor_task_prctl(struct subject *s, int option, unsigned long arg2,
+					       unsigned long arg3, unsigned long arg4,
+					       unsigned long arg5)
+{
+	if (option != NSLSM_PRCTL)
+		return 0;
+	return aa_prctl(arg2, arg3, arg4, arg5);
+}
+
 #endif /* NSLSM_BPF_APPARMOR_CHANGE_H */

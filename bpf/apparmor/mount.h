@@ -752,7 +752,7 @@ static __always_inline int aa_move_mount(const struct path *from, const struct p
 }
 
 /* umount(2): the name of the mount's root. */
-static __always_inline int aa_sb_umount(struct vfsmount *mnt, int flags)
+static __always_inline int apparmor_sb_umount(struct subject *s, struct vfsmount *mnt, int flags)
 {
 	struct aa_mount_req *m = aa_mount_begin(NSLSM_HOOK_sb_umount, AA_MNT_OP_UMOUNT, (__u64)mnt,
 						 (__u64)BPF_CORE_READ(mnt, mnt_root));
@@ -776,20 +776,21 @@ static __always_inline int aa_sb_pivotroot(const struct path *old_path,
 	return aa_mount_check(m);
 }
 
-static __always_inline int hook_sb_mount(const char *dev_name, const struct path *path,
-					 const char *type, unsigned long flags, void *data)
+static __always_inline int apparmor_sb_mount(struct subject *s, const char *dev_name,
+					     const struct path *path, const char *type,
+					     unsigned long flags, void *data)
 {
 	return aa_sb_mount(dev_name, path, type, flags, data);
 }
 
-static __always_inline int hook_move_mount(const struct path *from_path,
-					   const struct path *to_path)
+static __always_inline int apparmor_move_mount(struct subject *s, const struct path *from_path,
+					       const struct path *to_path)
 {
 	return aa_move_mount(from_path, to_path);
 }
 
-static __always_inline int hook_sb_pivotroot(const struct path *old_path,
-					     const struct path *new_path)
+static __always_inline int apparmor_sb_pivotroot(struct subject *s, const struct path *old_path,
+						 const struct path *new_path)
 {
 	return aa_sb_pivotroot(old_path, new_path);
 }

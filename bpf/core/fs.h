@@ -4,8 +4,8 @@
  * open, unlink, rename or remove anything on a BPF file system (where the
  * pins live), nor unmount anything in the mount namespace that holds the
  * pins: the last unmount of that bpffs would free the pinned links and end
- * enforcement. Also the one file-system event a cache must see: a dentry
- * becoming an inode's alias (d_instantiate).
+ * enforcement. The modules decide after these checks, for enrolled
+ * subjects only.
  */
 #ifndef NSLSM_BPF_CORE_FS_H
 #define NSLSM_BPF_CORE_FS_H
@@ -35,7 +35,7 @@ static __always_inline int hook_file_open(struct file *file)
 	if (inode && inode->i_sb->s_magic == BPF_FS_MAGIC)
 		return self_deny(&s, NSLSM_HOOK_file_open, 0, NULL,
 				 (const char *)file->f_path.dentry->d_name.name);
-	return aa_file_open(&s, file);
+	return modules_file_open(&s, file);
 }
 
 static __always_inline int hook_inode_unlink(struct inode *dir, struct dentry *dentry)
@@ -69,17 +69,9 @@ static __always_inline int hook_sb_umount(struct vfsmount *mnt, int flags)
 		return 0;
 	m = (struct mount *)((void *)mnt - bpf_core_field_offset(struct mount, mnt));
 	if (BPF_CORE_READ(m, mnt_ns, ns.inum) != cfg->pin_mntns_inum)
-		return aa_sb_umount(mnt, flags);
+		return modules_sb_umount(&s, mnt, flags);
 	return self_deny(&s, NSLSM_HOOK_sb_umount, flags, NULL,
 			 (const char *)BPF_CORE_READ(m, mnt_mountpoint, d_name.name));
-}
-
-/* A new alias of inode: no cached verdict may name its dentry's address
- * (apparmor/cache.h). Binds no task; denies nothing. */
-static __always_inline int hook_d_instantiate(struct dentry *dentry, struct inode *inode)
-{
-	aa_cache_forget(inode);
-	return 0;
 }
 
 #endif /* NSLSM_BPF_CORE_FS_H */

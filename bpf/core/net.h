@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Network hooks. AppArmor mediates them (bpf/apparmor/hooks.h); a namespace with
+ * connect() and bind(): the modules decide; then a namespace with
  * audit.net=1 (or any of its ancestors) gets a record of every connect()
  * and bind() of its tasks, with the address and the network namespace.
  */
@@ -48,34 +48,29 @@ static __always_inline int audit_socket_address(struct subject *s, __u16 hook,
 	return 0;
 }
 
-/* AppArmor's `request` on sock, then the record: one subject lookup. */
-static __always_inline int sock_address_op(__u16 hook, __u32 request, struct socket *sock,
-					   struct sockaddr *address)
+/* The modules' verdict, then the record: one subject lookup. */
+static __always_inline int hook_socket_connect(struct socket *sock, struct sockaddr *address,
+					       int addrlen)
 {
 	struct subject s;
 	int rc;
 
 	if (!subject_get(&s))
 		return 0;
-	if (blob_enrolled(s.blob)) {
-		/* (AppArmor's level count is subject_get's: depth + 1) */
-		rc = aa_sock_s(&s, hook, request, sock);
-		if (rc)
-			return rc;
-	}
-	return audit_socket_address(&s, hook, address);
-}
-
-static __always_inline int hook_socket_connect(struct socket *sock, struct sockaddr *address,
-					       int addrlen)
-{
-	return sock_address_op(NSLSM_HOOK_socket_connect, AA_MAY_CONNECT, sock, address);
+	rc = modules_socket_connect(&s, sock, address, addrlen);
+	return rc ? rc : audit_socket_address(&s, NSLSM_HOOK_socket_connect, address);
 }
 
 static __always_inline int hook_socket_bind(struct socket *sock, struct sockaddr *address,
 					    int addrlen)
 {
-	return sock_address_op(NSLSM_HOOK_socket_bind, AA_MAY_BIND, sock, address);
+	struct subject s;
+	int rc;
+
+	if (!subject_get(&s))
+		return 0;
+	rc = modules_socket_bind(&s, sock, address, addrlen);
+	return rc ? rc : audit_socket_address(&s, NSLSM_HOOK_socket_bind, address);
 }
 
 #endif /* NSLSM_BPF_CORE_NET_H */

@@ -95,7 +95,7 @@ static __always_inline bool yama_chain_get(const struct subject *s, struct yama_
 }
 
 /* yama_ptrace_access_check(): may tracer attach to child under scope? */
-static __always_inline int yama_ptrace_access_check(__u32 scope, struct task_struct *tracer,
+static __always_inline int yama_scope_access_check(__u32 scope, struct task_struct *tracer,
 						    struct task_struct *child, unsigned int mode)
 {
 	if (!(mode & PTRACE_MODE_ATTACH))
@@ -121,7 +121,7 @@ static __always_inline int yama_ptrace_access_check(__u32 scope, struct task_str
 }
 
 /* yama_ptrace_traceme(): may current ask parent to trace it? */
-static __always_inline int yama_ptrace_traceme(__u32 scope, struct task_struct *tracee,
+static __always_inline int yama_scope_traceme(__u32 scope, struct task_struct *tracee,
 					       struct task_struct *parent)
 {
 	switch (scope) {
@@ -142,13 +142,13 @@ static __always_inline int yama_ptrace_traceme(__u32 scope, struct task_struct *
  * per program. traceme: `task` asks `other` (its parent) to trace it. */
 __noinline int yama_access_g(__u32 scope, __u64 task, __u64 other, __u32 mode)
 {
-	return yama_ptrace_access_check(scope, (struct task_struct *)task,
-					(struct task_struct *)other, mode);
+	return yama_scope_access_check(scope, (struct task_struct *)task,
+				       (struct task_struct *)other, mode);
 }
 
 __noinline int yama_traceme_g(__u32 scope, __u64 task, __u64 other)
 {
-	return yama_ptrace_traceme(scope, (struct task_struct *)task, (struct task_struct *)other);
+	return yama_scope_traceme(scope, (struct task_struct *)task, (struct task_struct *)other);
 }
 
 /*
@@ -181,21 +181,109 @@ static __always_inline bool yama_ptracer_declare(struct task_struct *tracee, uns
 	return false;
 }
 
-/* The tracee's thread group is gone: forget its declaration. */
-static __always_inline void yama_task_free(struct task_struct *task)
+/* The tracee's thread group is gone: forget its declaration. task_free
+ * runs in any context (often an RCU callback): no subject. */
+static __always_inline int yama_task_free(struct subject *s, struct task_struct *task)
 {
 	struct nslsm_ptracer *p;
 	__u32 key;
 
 	if (!ptracer_entries || group_leader(task) != task)
-		return;
+		return 0;
 	key = BPF_CORE_READ(task, tgid);
 	p = bpf_map_lookup_elem(&ptracers, &key);
 	/* The pid may already be reused by a group that declared anew. */
 	if (!p || p->tracee_start != BPF_CORE_READ(task, start_time))
-		return;
+		return 0;
 	if (bpf_map_delete_elem(&ptracers, &key) == 0)
 		__sync_fetch_and_add(&ptracer_entries, -1);
+	return 0;
+}
+
+/*
+ * Yama over the subject's chain: the strictest enforcing level decides; a
+ * stricter level in complain mode is audited. `other` is the tracee for an
+ * attach, the would-be tracer for PTRACE_TRACEME.
+ */
+static __always_inline int yama_chain_verdict(const struct subject *s, struct audit_event *ev,
+					      struct task_struct *other, unsigned int mode,
+					      bool traceme)
+{
+	struct yama_chain y;
+	struct nslsm_ns *ns;
+	int rc = 0;
+
+	if (!yama_chain_get(s, &y))
+		return 0;
+	if (y.enforce_scope) {
+		rc = traceme ? yama_traceme_g(y.enforce_scope, task_addr(s->task), task_addr(other))
+			     : yama_access_g(y.enforce_scope, task_addr(s->task), task_addr(other), mode);
+		ns = ns_get(y.enforce_ns);
+		if (rc && ns) {
+			ev->detail = y.enforce_scope;
+			return module_verdict(s, ns, NSLSM_MOD_YAMA, rc, ev);
+		}
+	}
+	if (y.complain_scope > y.enforce_scope) {
+		rc = traceme ? yama_traceme_g(y.complain_scope, task_addr(s->task), task_addr(other))
+			     : yama_access_g(y.complain_scope, task_addr(s->task), task_addr(other), mode);
+		ns = ns_get(y.complain_ns);
+		if (rc && ns) {
+			ev->detail = y.complain_scope;
+			module_verdict(s, ns, NSLSM_MOD_YAMA, rc, ev);
+		}
+	}
+	return 0;
+}
+
+static __always_inline int yama_ptrace_access_check(struct subject *s, struct task_struct *child,
+						    unsigned int mode)
+{
+	struct audit_event ev = { .hook = NSLSM_HOOK_ptrace_access_check, .request = mode,
+				  .target = child };
+
+	return yama_chain_verdict(s, &ev, child, mode, false);
+}
+
+/* PTRACE_TRACEME: the subject is the tracee, checked in its own chain
+ * (none when the core found nothing to check: s->levels is 0). */
+static __always_inline int yama_ptrace_traceme(struct subject *s, struct task_struct *parent)
+{
+	struct audit_event ev = { .hook = NSLSM_HOOK_ptrace_traceme, .target = parent };
+
+	return yama_chain_verdict(s, &ev, parent, 0, true);
+}
+
+/*
+ * PR_SET_PTRACER is remembered for the namespaced Yama whenever somebody
+ * can act on it: the kernel's own Yama accepted it (we run after it), or
+ * the caller's chain enables nslsm's Yama. A BPF LSM program cannot make a
+ * prctl succeed (returning 0 means "no opinion", and the kernel goes on to
+ * its own handling), so without the kernel's Yama the call still returns
+ * EINVAL to the caller, but the declaration is honoured. Every other prctl
+ * is left alone.
+ */
+static __always_inline int yama_task_prctl(struct subject *s, int option, unsigned long arg2,
+					   unsigned long arg3, unsigned long arg4,
+					   unsigned long arg5)
+{
+	struct nslsm_config *cfg;
+	bool yama_on_chain = false;
+
+	if (option != PR_SET_PTRACER)
+		return 0;
+	if (subject_get(s)) {
+		FOR_EACH_LEVEL(s, ns, level, {
+			if (ns->modules & MODULE_BIT(NSLSM_MOD_YAMA))
+				yama_on_chain = true;
+		});
+	}
+	cfg = config_get();
+	if (!yama_on_chain && !(cfg && cfg->kernel_yama))
+		return 0;
+	if (!yama_ptracer_declare(s->task, arg2))
+		return -ENOMEM;
+	return 0;
 }
 
 #endif /* NSLSM_BPF_YAMA_H */

@@ -136,15 +136,11 @@ static void settings(const struct nslsm_ns *ns, bool json, char *buf, size_t len
 	buf[0] = 0;
 	for (unsigned int i = 0; i < NSLSM_MOD_COUNT; i++) {
 		const struct nslsm_module *m = module_by_id(i);
-		const char *mode = ns->complain & (1u << i) ? "complain" : "enforce";
-
-		if (i == NSLSM_MOD_APPARMOR)
-			mode = ns->aa_mode == NSLSM_AA_NS_ENFORCE    ? "enforce"
-			       : ns->aa_mode == NSLSM_AA_NS_COMPLAIN ? "complain"
-								     : "profile";
+		char mode[32];
 
 		if (!(ns->modules & (1u << i)))
 			continue;
+		module_mode_format(m, ns, mode, sizeof(mode));
 		off += snprintf(buf + off, off < len ? len - off : 0,
 				json ? "%s\"%s.mode\":\"%s\"" : "%s%s.mode=%s", off ? (json ? "," : " ") : "",
 				m->name, mode);

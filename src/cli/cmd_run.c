@@ -19,7 +19,7 @@
 
 int cmd_run(int argc, char **argv)
 {
-	uint32_t labels[NSLSM_MAX_MODULES] = {};
+	uint32_t labels[NSLSM_MAX_MODULES] = {}, later[NSLSM_MAX_MODULES] = {};
 	const char *label_spec[NSLSM_MAX_MODULES] = {};
 	const char *ns_name = NULL;
 	struct nslsm_task_blob blob = {};
@@ -71,19 +71,18 @@ int cmd_run(int argc, char **argv)
 			break;
 		}
 		rc = module_by_id(m)->resolve_label(id, label_spec[m], &label);
-		/* AppArmor: the label is entered at the exec of CMD, as aa-exec
-		 * does (change_onexec): CMD itself need not be executable under
-		 * the profile. */
-		if (!rc && m == NSLSM_MOD_APPARMOR)
-			blob.aa_onexec = label;
+		/* a module that enters the label its own way (AppArmor: at the
+		 * exec of CMD) gets it once the blob is made */
+		if (!rc && module_by_id(m)->run_label)
+			later[m] = label;
 		else if (!rc)
 			labels[m] = label;
 	}
 	if (!rc) {
-		uint32_t onexec = blob.aa_onexec;
-
 		rc = ns_enrol_blob(st.ns, id, contid, labels, &blob);
-		blob.aa_onexec = onexec;
+		for (unsigned int m = 0; !rc && m < NSLSM_MOD_COUNT; m++)
+			if (label_spec[m] && module_by_id(m)->run_label)
+				module_by_id(m)->run_label(&blob, later[m]);
 		/* whoever ran us enters CMD (boundary.signal=parent) */
 		blob.entry_tgid = getppid();
 	}

@@ -282,12 +282,9 @@ int cmd_modules(int argc, char **argv)
 		const struct nslsm_module *m = module_by_id(i);
 
 		printf("  %-10s %s%s\n", m->name, m->summary, m->labelled ? "" : " (no labels)");
-		if (i == NSLSM_MOD_APPARMOR)
-			printf("    apparmor.mode=enforce|complain|profile (profile: each profile's "
-			       "own flags)\n    labels: a loaded profile, or a stack 'A//&B' "
-			       "(run --apparmor, ns create --parent-label apparmor=...)\n");
-		else
-			printf("    %s.mode=enforce|complain\n", m->name);
+		printf("    %s.mode=%s\n", m->name, module_mode_help(m));
+		if (m->label_help)
+			printf("    labels: %s\n", m->label_help);
 		for (const struct module_key *k = m->keys; k->name; k++)
 			printf("    %s.%s: %s\n", m->name, k->name, k->help);
 	}

@@ -33,6 +33,33 @@ const struct module_key *module_key(const struct nslsm_module *m, const char *ke
 	return NULL;
 }
 
+int module_mode_set(const struct nslsm_module *m, struct nslsm_ns *ns, const char *value)
+{
+	if (m->mode)
+		return m->mode->set(ns, value);
+	if (!strcmp(value, "enforce"))
+		ns->complain &= ~(1u << m->id);
+	else if (!strcmp(value, "complain"))
+		ns->complain |= 1u << m->id;
+	else
+		return nslsm_fail("%s.mode '%s': expected 'enforce' or 'complain'", m->name, value);
+	return 0;
+}
+
+void module_mode_format(const struct nslsm_module *m, const struct nslsm_ns *ns, char *buf,
+			size_t len)
+{
+	if (m->mode)
+		m->mode->format(ns, buf, len);
+	else
+		snprintf(buf, len, "%s", ns->complain & (1u << m->id) ? "complain" : "enforce");
+}
+
+const char *module_mode_help(const struct nslsm_module *m)
+{
+	return m->mode ? m->mode->help : "enforce|complain";
+}
+
 int module_list_parse(const char *list, uint32_t *mask)
 {
 	char buf[256], *save = NULL, *tok;

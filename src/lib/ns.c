@@ -108,30 +108,6 @@ int ns_create(struct nslsm_ns *table, const char *name, const char *parent, uint
 	return 0;
 }
 
-static int set_mode(struct nslsm_ns *ns, const struct nslsm_module *m, const char *value)
-{
-	if (m->id == NSLSM_MOD_APPARMOR) {
-		/* AppArmor decides per profile; the mode overrides every one */
-		if (!strcmp(value, "enforce"))
-			ns->aa_mode = NSLSM_AA_NS_ENFORCE;
-		else if (!strcmp(value, "complain"))
-			ns->aa_mode = NSLSM_AA_NS_COMPLAIN;
-		else if (!strcmp(value, "profile"))
-			ns->aa_mode = NSLSM_AA_NS_PROFILE;
-		else
-			return nslsm_fail("apparmor.mode '%s': expected 'enforce', 'complain' or "
-					  "'profile' (each profile's own flags)", value);
-		return 0;
-	}
-	if (!strcmp(value, "enforce"))
-		ns->complain &= ~(1u << m->id);
-	else if (!strcmp(value, "complain"))
-		ns->complain |= 1u << m->id;
-	else
-		return nslsm_fail("%s.mode '%s': expected 'enforce' or 'complain'", m->name, value);
-	return 0;
-}
-
 static int set_flag(const char *spec, const char *value, __u32 *out)
 {
 	if (strcmp(value, "0") && strcmp(value, "1"))
@@ -330,7 +306,7 @@ static int set_one(struct nslsm_ns *ns, char *arg)
 	if (!*value)
 		return nslsm_fail("'%s': the value is empty", spec);
 	if (!strcmp(dot + 1, "mode"))
-		return set_mode(ns, m, value);
+		return module_mode_set(m, ns, value);
 	k = module_key(m, dot + 1);
 	if (!k)
 		return nslsm_fail("'%s': module '%s' has no setting '%s' (see 'nslsm modules')",

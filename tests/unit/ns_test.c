@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include "lib/error.h"
+#include "lib/module.h"
 #include "lib/ns.h"
 #include "test.h"
 
@@ -305,4 +306,40 @@ TEST(audit_rate_is_records_per_second)
 	EXPECT_STR_CONTAINS(nslsm_error(), "audit.rate '2000000': must be between 0 and 1000000");
 	EXPECT_EQ(ns_set(t, box, off, 1), 0);
 	EXPECT_EQ(t[box].audit.rate, 0);
+}
+
+/* Every module's MODULE.mode through the module table: Yama's is the
+ * namespace's complain bit, AppArmor's its own three-way setting; the
+ * value reads back as it was typed, and a bad one changes nothing. */
+TEST(module_mode_set_and_format_through_the_table)
+{
+	const struct nslsm_module *yama = module_by_name("yama"),
+				  *aa = module_by_name("apparmor");
+	struct nslsm_ns ns = { 0 };
+	char buf[32];
+
+	EXPECT(yama && aa);
+	EXPECT_EQ(module_mode_set(yama, &ns, "complain"), 0);
+	EXPECT_EQ(ns.complain, 1u << NSLSM_MOD_YAMA);
+	module_mode_format(yama, &ns, buf, sizeof(buf));
+	EXPECT(!strcmp(buf, "complain"));
+	EXPECT_EQ(module_mode_set(yama, &ns, "profile"), -1);
+	EXPECT_EQ(ns.complain, 1u << NSLSM_MOD_YAMA);
+	EXPECT_EQ(module_mode_set(yama, &ns, "enforce"), 0);
+	EXPECT_EQ(ns.complain, 0);
+
+	module_mode_format(aa, &ns, buf, sizeof(buf));
+	EXPECT(!strcmp(buf, "profile"));
+	EXPECT_EQ(module_mode_set(aa, &ns, "complain"), 0);
+	EXPECT_EQ(ns.aa_mode, NSLSM_AA_NS_COMPLAIN);
+	EXPECT_EQ(ns.complain, 0);	/* AppArmor's mode is its own field */
+	module_mode_format(aa, &ns, buf, sizeof(buf));
+	EXPECT(!strcmp(buf, "complain"));
+	EXPECT_EQ(module_mode_set(aa, &ns, "sometimes"), -1);
+	EXPECT_EQ(ns.aa_mode, NSLSM_AA_NS_COMPLAIN);
+	EXPECT_EQ(module_mode_set(aa, &ns, "enforce"), 0);
+	module_mode_format(aa, &ns, buf, sizeof(buf));
+	EXPECT(!strcmp(buf, "enforce"));
+	EXPECT(strstr(module_mode_help(aa), "profile") != NULL);
+	EXPECT(!strcmp(module_mode_help(yama), "enforce|complain"));
 }
