@@ -29,6 +29,7 @@ BPF_SRCS  := bpf/nslsm.bpf.c
 BPF_DEPS  := $(shell find bpf include -name '*.h' -o -name '*.def')
 HDRS      := $(shell find src include -name '*.h' -o -name '*.def')
 UNIT_SRCS := $(wildcard tests/unit/*.c)
+OCI_LIBS  := $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson)
 HELPERS   := $(patsubst tests/helpers/%.c,$(BUILD)/tests/%,$(wildcard tests/helpers/*.c))
 
 # The loader includes the skeleton; nothing else of user space needs BPF.
@@ -37,10 +38,12 @@ CLI_OBJS  := $(patsubst %.c,$(BUILD)/obj/%.o,$(CLI_SRCS))
 DAEMON_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(DAEMON_SRCS))
 # Unit tests: the library without the loader, built with ASan/UBSan.
 UNIT_LIB  := $(filter-out src/lib/loader.c,$(LIB_SRCS))
-UNIT_OBJS := $(patsubst %.c,$(BUILD)/asan/%.o,$(UNIT_LIB) $(UNIT_SRCS))
+UNIT_OBJS := $(patsubst %.c,$(BUILD)/asan/%.o,$(UNIT_LIB) src/oci/request.c $(UNIT_SRCS))
+# The OCI hook: its parser (unit tested, fuzzed) and its main.
+OCI_OBJS  := $(patsubst %.c,$(BUILD)/obj/%.o,src/oci/request.c src/oci/hook.c)
 
 .PHONY: all check unit vm clean format bench bench-audit fuzz
-all: $(BUILD)/nslsm $(BUILD)/nslsmd $(BUILD)/nslsm-aa-exec $(BUILD)/unit_tests $(BUILD)/fuzz_inputs $(HELPERS)
+all: $(BUILD)/nslsm $(BUILD)/nslsmd $(BUILD)/nslsm-oci-hook $(BUILD)/nslsm-aa-exec $(BUILD)/unit_tests $(BUILD)/fuzz_inputs $(HELPERS)
 
 $(BUILD)/vmlinux.h:
 	$(call msg,GEN,$@)
@@ -76,9 +79,13 @@ $(BUILD)/nslsmd: $(filter-out $(BUILD)/obj/src/lib/loader.o,$(LIB_OBJS)) $(DAEMO
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LIBS) -laudit
 
+$(BUILD)/nslsm-oci-hook: $(LIB_OBJS) $(OCI_OBJS)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LIBS) $(OCI_LIBS)
+
 $(BUILD)/unit_tests: $(UNIT_OBJS)
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^ $(LIBS)
+	$(Q)$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^ $(LIBS) $(OCI_LIBS)
 
 $(BUILD)/tests/%: tests/helpers/%.c $(HDRS)
 	$(call msg,CC,$@)
@@ -97,11 +104,11 @@ $(BUILD)/nslsm-aa-exec: src/helper/nslsm-aa-exec.c include/nslsm/prctl.h
 	$(Q)$(CC) $(CFLAGS) -static -o $@ $<
 
 # libFuzzer over the parsers of outside input (tests/fuzz), ASan/UBSan.
-FUZZ_SRCS := tests/fuzz/fuzz_inputs.c $(UNIT_LIB)
+FUZZ_SRCS := tests/fuzz/fuzz_inputs.c $(UNIT_LIB) src/oci/request.c
 $(BUILD)/fuzz_inputs: $(FUZZ_SRCS) $(HDRS)
 	$(call msg,FUZZ,$@)
 	$(Q)$(CLANG) -g -O1 -std=gnu11 $(WARN) -Iinclude -Isrc -I$(BUILD) -D_GNU_SOURCE \
-		-fsanitize=fuzzer,address,undefined -o $@ $(FUZZ_SRCS) $(LIBS)
+		-fsanitize=fuzzer,address,undefined -o $@ $(FUZZ_SRCS) $(LIBS) $(OCI_LIBS)
 
 fuzz: $(BUILD)/fuzz_inputs
 	mkdir -p $(BUILD)/fuzz-corpus
