@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "lib/error.h"
+#include "lib/io.h"
 #include "load.h"
 
 #define MAX_POLICY_BYTES (64u << 20)
@@ -52,47 +53,6 @@ int aa_features_file(const char *given, char *out, size_t len)
 			  "NSLSM_AA_FEATURES");
 }
 
-static int read_all(int fd, const char *what, char **buf, size_t *len)
-{
-	size_t cap = 1 << 16, n = 0;
-	char *b = malloc(cap);
-
-	if (!b)
-		return nslsm_fail("out of memory");
-	for (;;) {
-		ssize_t r;
-
-		if (n == cap) {
-			char *g;
-
-			if (cap >= MAX_POLICY_BYTES) {
-				free(b);
-				return nslsm_fail("%s: larger than %u MiB", what, MAX_POLICY_BYTES >> 20);
-			}
-			g = realloc(b, cap * 2);
-			if (!g) {
-				free(b);
-				return nslsm_fail("out of memory");
-			}
-			b = g;
-			cap *= 2;
-		}
-		r = read(fd, b + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			free(b);
-			return nslsm_fail_errno(errno, "reading %s", what);
-		}
-		if (!r)
-			break;
-		n += r;
-	}
-	*buf = b;
-	*len = n;
-	return 0;
-}
-
 /* A binary policy starts with the named u32 "version". */
 static bool is_binary_policy(const char *b, size_t n)
 {
@@ -121,7 +81,7 @@ static int compile(const char *file, const char *features, char **out, size_t *l
 		_exit(127);
 	}
 	close(pipefd[1]);
-	rc = read_all(pipefd[0], "apparmor_parser's output", out, len);
+	rc = read_bounded(pipefd[0], "apparmor_parser's output", MAX_POLICY_BYTES, out, len);
 	close(pipefd[0]);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
@@ -145,7 +105,7 @@ int aa_policy_from_file(const char *file, const char *features, struct aa_policy
 	fd = open(file, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return nslsm_fail_errno(errno, "%s", file);
-	rc = read_all(fd, file, &buf, &len);
+	rc = read_bounded(fd, file, MAX_POLICY_BYTES, &buf, &len);
 	close(fd);
 	if (rc)
 		return rc;

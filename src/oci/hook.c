@@ -33,6 +33,7 @@
 #include "daemon/client.h"
 #include "lib/admin.h"
 #include "lib/error.h"
+#include "lib/io.h"
 #include "lib/module.h"
 #include "lib/ns.h"
 #include "lib/parse.h"
@@ -105,52 +106,6 @@ static int failed(void)
 	fprintf(stderr, "nslsm-oci-hook: %s: %s%s%s\n", hook_name, phase ? phase : "",
 		phase ? ": " : "", nslsm_error());
 	return 1;
-}
-
-/* All of fd, at most max bytes (one more is an error). */
-static int read_bounded(int fd, const char *what, size_t max, char **out, size_t *len)
-{
-	size_t cap = 4096, n = 0;
-	char *b = malloc(cap);
-
-	if (!b)
-		return nslsm_fail("out of memory");
-	for (;;) {
-		ssize_t r;
-
-		if (n == cap) {
-			char *g;
-
-			if (cap > max) {
-				free(b);
-				return nslsm_fail("%s: larger than %zu bytes", what, max);
-			}
-			g = realloc(b, cap * 2);
-			if (!g) {
-				free(b);
-				return nslsm_fail("out of memory");
-			}
-			b = g;
-			cap *= 2;
-		}
-		r = read(fd, b + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			free(b);
-			return nslsm_fail_errno(errno, "reading %s", what);
-		}
-		if (!r)
-			break;
-		n += r;
-	}
-	if (n > max) {
-		free(b);
-		return nslsm_fail("%s: larger than %zu bytes", what, max);
-	}
-	*out = b;
-	*len = n;
-	return 0;
 }
 
 static int read_state(bool need_pid, struct oci_state *st)

@@ -122,10 +122,10 @@ int oci_config_annotations(const char *buf, size_t len, struct oci_state *st)
 		return json_fail("the bundle's config.json", &e);
 	ann = json_is_object(root) ? json_object_get(root, "annotations") : NULL;
 	if (!json_is_object(root) || (ann && !json_is_object(ann))) {
+		nslsm_fail("config.json: %s", json_is_object(root) ? "\"annotations\" is not an object"
+								   : "not a JSON object");
 		json_decref(root);
-		return nslsm_fail("config.json: %s", json_is_object(root)
-							? "\"annotations\" is not an object"
-							: "not a JSON object");
+		return -1;
 	}
 	json_decref(st->annotations);
 	st->annotations = json_incref(ann);
@@ -152,7 +152,7 @@ uint64_t oci_default_contid(const char *id)
 	return h == 0 || h == UINT64_MAX ? 1 : h;
 }
 
-/* Whitespace-separated items of an annotation's value, each duplicated. */
+/* Space-separated items of an annotation's value, each duplicated. */
 static int split_list(const char *key, const char *value, char **items, int *n)
 {
 	const char *p = value;
@@ -160,11 +160,11 @@ static int split_list(const char *key, const char *value, char **items, int *n)
 	while (*p) {
 		size_t len;
 
-		while (*p == ' ' || *p == '\t')
+		while (*p == ' ')
 			p++;
 		if (!*p)
 			break;
-		len = strcspn(p, " \t");
+		len = strcspn(p, " ");
 		if (*n == OCI_LIST_MAX)
 			return nslsm_fail("%s: more than %d items", key, OCI_LIST_MAX);
 		if (len > OCI_ITEM_MAX)
