@@ -42,7 +42,20 @@ UNIT_OBJS := $(patsubst %.c,$(BUILD)/asan/%.o,$(UNIT_LIB) src/oci/request.c $(UN
 # The OCI hook: its parser (unit tested, fuzzed) and its main.
 OCI_OBJS  := $(patsubst %.c,$(BUILD)/obj/%.o,src/oci/request.c src/oci/hook.c)
 
-.PHONY: all check unit vm clean format bench bench-audit fuzz
+# make install [PREFIX=/usr/local] [DESTDIR=...]
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+SBINDIR    ?= $(PREFIX)/sbin
+LIBEXECDIR ?= $(PREFIX)/libexec/nslsm
+DATADIR    ?= $(PREFIX)/share/nslsm
+DOCDIR     ?= $(PREFIX)/share/doc/nslsm
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+# podman and CRI-O read /usr/share/containers/oci/hooks.d and
+# /etc/containers/oci/hooks.d: with PREFIX=/usr/local give HOOKSDIR the latter
+HOOKSDIR   ?= $(PREFIX)/share/containers/oci/hooks.d
+INSTALL    ?= install
+
+.PHONY: all check unit vm clean format bench bench-audit fuzz install uninstall
 all: $(BUILD)/nslsm $(BUILD)/nslsmd $(BUILD)/nslsm-oci-hook $(BUILD)/nslsm-aa-exec $(BUILD)/unit_tests $(BUILD)/fuzz_inputs $(HELPERS)
 
 $(BUILD)/vmlinux.h:
@@ -134,6 +147,33 @@ bench: all $(BUILD)/bench/workload
 
 bench-audit: all
 	bench/run-audit
+
+# @BINDIR@ and the like in share/*.in, as installed
+SUBST = sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SBINDIR@|$(SBINDIR)|g' \
+	-e 's|@LIBEXECDIR@|$(LIBEXECDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g'
+
+install: $(BUILD)/nslsm $(BUILD)/nslsmd $(BUILD)/nslsm-oci-hook $(BUILD)/nslsm-aa-exec
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBEXECDIR) \
+		$(DESTDIR)$(DATADIR)/apparmor $(DESTDIR)$(DOCDIR) $(DESTDIR)$(UNITDIR) \
+		$(DESTDIR)$(HOOKSDIR)
+	$(INSTALL) -m 755 $(BUILD)/nslsm $(BUILD)/nslsm-aa-exec $(DESTDIR)$(BINDIR)/
+	$(INSTALL) -m 755 $(BUILD)/nslsmd $(DESTDIR)$(SBINDIR)/
+	$(INSTALL) -m 755 $(BUILD)/nslsm-oci-hook $(DESTDIR)$(LIBEXECDIR)/
+	$(INSTALL) -m 644 share/apparmor/features-6.1 $(DESTDIR)$(DATADIR)/apparmor/
+	$(INSTALL) -m 644 README.md $(DESTDIR)$(DOCDIR)/
+	$(SUBST) share/containers/oci/hooks.d/nslsm.json.in >$(DESTDIR)$(HOOKSDIR)/nslsm.json
+	for u in nslsm nslsmd; do \
+		$(SUBST) share/systemd/$$u.service.in >$(DESTDIR)$(UNITDIR)/$$u.service || exit 1; \
+	done
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/nslsm $(DESTDIR)$(BINDIR)/nslsm-aa-exec \
+		$(DESTDIR)$(SBINDIR)/nslsmd $(DESTDIR)$(LIBEXECDIR)/nslsm-oci-hook \
+		$(DESTDIR)$(DATADIR)/apparmor/features-6.1 $(DESTDIR)$(DOCDIR)/README.md \
+		$(DESTDIR)$(HOOKSDIR)/nslsm.json $(DESTDIR)$(UNITDIR)/nslsm.service \
+		$(DESTDIR)$(UNITDIR)/nslsmd.service
+	-rmdir $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(DATADIR)/apparmor $(DESTDIR)$(DATADIR) \
+		$(DESTDIR)$(DOCDIR) 2>/dev/null
 
 format:
 	clang-format -i $$(find bpf include src tests -name '*.[ch]')

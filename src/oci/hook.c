@@ -43,7 +43,7 @@
 #define OCI_RECORD_DIR NSLSMD_RUN_DIR "/oci"
 
 static const char usage[] =
-	"usage: nslsm-oci-hook createRuntime|poststop    (the container's state on stdin)\n"
+	"usage: nslsm-oci-hook [createRuntime|poststop]    (the container's state on stdin)\n"
 	"       nslsm-oci-hook --help\n";
 
 static const char manual[] =
@@ -59,6 +59,8 @@ static const char manual[] =
 	"    \"poststop\": [{ \"path\": \"/usr/libexec/nslsm/nslsm-oci-hook\",\n"
 	"                   \"args\": [\"nslsm-oci-hook\", \"poststop\"] }]\n"
 	"  }\n\n"
+	"Without an argument the state's status picks the stage: 'creating' or\n"
+	"'created' createRuntime, 'stopped' poststop (one hooks.d entry for both).\n\n"
 	"createRuntime\n"
 	"  Runs after the container's namespaces exist and before its process execs\n"
 	"  the entrypoint. Makes the namespace the annotations describe, or joins an\n"
@@ -108,7 +110,7 @@ static int failed(void)
 	return 1;
 }
 
-static int read_state(bool need_pid, struct oci_state *st)
+static int read_state(struct oci_state *st)
 {
 	char *buf;
 	size_t len;
@@ -116,7 +118,7 @@ static int read_state(bool need_pid, struct oci_state *st)
 
 	if (read_bounded(0, "the state on stdin", OCI_STATE_MAX, &buf, &len))
 		return -1;
-	rc = oci_state_parse(buf, len, need_pid, st);
+	rc = oci_state_parse(buf, len, false, st);
 	free(buf);
 	return rc;
 }
@@ -375,13 +377,13 @@ static int container_blob(struct nslsm_state *st, const struct oci_request *r, u
 	return 0;
 }
 
-static int create_runtime(void)
+static int create_runtime(struct oci_state *state)
 {
 	struct oci_request r = {};
 	struct aa_policy pol = {};
 	struct nslsm_task_blob blob;
 	struct nslsm_state st = {};
-	struct oci_state os = {};
+	struct oci_state os = *state;
 	char path[PATH_MAX];
 	bool created = false, recorded = false, opened = false;
 	uint32_t id = 0;
@@ -389,8 +391,10 @@ static int create_runtime(void)
 
 	/* everything from outside is checked before anything is changed */
 	phase = NULL;
-	if (read_state(true, &os))
+	if (os.pid <= 0) {
+		nslsm_fail("state: no \"pid\" of the container's process (status '%s')", os.status);
 		goto out;
+	}
 	if (!os.annotations && config_annotations(&os))
 		goto out;
 	if (oci_request_parse(&os, &r) || load_policy_files(&r, &pol))
@@ -438,17 +442,14 @@ out:
 	return rc ? 1 : 0;
 }
 
-static int poststop(void)
+static int poststop(struct oci_state *state)
 {
-	struct oci_state os = {};
+	struct oci_state os = *state;
 	struct nslsm_state st;
 	char path[PATH_MAX];
 	struct record rec;
 	int found, rc = -1;
 
-	phase = NULL;
-	if (read_state(false, &os))
-		return failed();
 	phase = "record";
 	found = record_read(os.id, &rec);
 	record_path(os.id, path, sizeof(path));
@@ -489,18 +490,33 @@ static int poststop(void)
 
 int main(int argc, char **argv)
 {
+	struct oci_state st;
+	const char *stage = argc == 2 ? argv[1] : NULL;
+
 	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		fputs(manual, stdout);
 		return 0;
 	}
-	if (argc == 2 && !strcmp(argv[1], "createRuntime")) {
-		hook_name = argv[1];
-		return create_runtime();
+	if (argc > 2 || (stage && strcmp(stage, "createRuntime") && strcmp(stage, "poststop"))) {
+		fputs(usage, stderr);
+		return 2;
 	}
-	if (argc == 2 && !strcmp(argv[1], "poststop")) {
-		hook_name = argv[1];
-		return poststop();
+	if (read_state(&st)) {
+		hook_name = stage ? stage : hook_name;
+		return failed();
 	}
-	fputs(usage, stderr);
-	return 2;
+	/* no stage given (one hooks.d file for both): the state's status says */
+	if (!stage)
+		stage = !strcmp(st.status, "stopped") ? "poststop"
+			: !strcmp(st.status, "creating") || !strcmp(st.status, "created")
+				? "createRuntime"
+				: NULL;
+	if (!stage) {
+		nslsm_fail("state: status '%s' is neither a createRuntime one ('creating', "
+			   "'created') nor 'stopped': give the stage as the argument", st.status);
+		oci_state_free(&st);
+		return failed();
+	}
+	hook_name = stage;
+	return !strcmp(stage, "poststop") ? poststop(&st) : create_runtime(&st);
 }
