@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 """oci_bundle.py: write an OCI bundle's config.json for crun and runc.
 
-  oci_bundle.py BUNDLE [--hook PATH] [--hook-env K=V]... [--annotation K=V]...
+  oci_bundle.py BUNDLE [--root DIR] [--hook PATH] [--hook-env K=V]... [--annotation K=V]...
                 [--raw-annotations JSON] -- ARG...
 
-BUNDLE/rootfs is the root (read-only); ARG... the entrypoint. --hook lists
+BUNDLE/rootfs, or DIR (absolute: runc takes no symlink), is the root
+(read-only); ARG... the entrypoint. --hook lists
 PATH under hooks.createRuntime and hooks.poststop (as nslsm-oci-hook
 createRuntime|poststop) with the environment --hook-env gives. The
 container has its own pid, mount, ipc, uts and network namespaces, as a
@@ -21,11 +22,13 @@ def main(argv):
     sep = argv.index("--")
     opts, args = argv[1:sep], argv[sep + 1:]
     bundle, opts = opts[0], opts[1:]
-    hook, hook_env, annotations = None, [], {}
+    hook, hook_env, annotations, root = None, [], {}, "rootfs"
     raw = None
     while opts:
         opt, val, opts = opts[0], opts[1], opts[2:]
-        if opt == "--hook":
+        if opt == "--root":
+            root = val
+        elif opt == "--hook":
             hook = val
         elif opt == "--hook-env":
             hook_env.append(val)
@@ -48,7 +51,7 @@ def main(argv):
             "capabilities": {k: caps for k in ("bounding", "effective", "permitted")},
             "noNewPrivileges": True,
         },
-        "root": {"path": "rootfs", "readonly": True},
+        "root": {"path": root, "readonly": True},
         "hostname": "oci",
         "mounts": [
             {"destination": "/proc", "type": "proc", "source": "proc"},

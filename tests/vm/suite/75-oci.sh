@@ -23,15 +23,15 @@ oci_rootfs() {
 }
 
 # oci_bundle NAME [oci_bundle.py options] -- ARG...: a bundle using the hook
-# (and sharing the rootfs); prints its directory.
+# (its root the shared rootfs); prints its directory.
 oci_bundle() {
 	local b=$SCRATCH/bundle-$1
 	shift
 	mkdir -p "$b"
-	ln -sfn "$(oci_rootfs)" "$b/rootfs"
+	oci_rootfs >/dev/null
 	# crun sends a hook's stderr where run.oci.hooks.stderr says (else
 	# nowhere); runc puts it in its own error and ignores the annotation
-	"$OCI_BUNDLE" "$b" --hook "$HOOK" --hook-env "PATH=$PATH" \
+	"$OCI_BUNDLE" "$b" --root "$(oci_rootfs)" --hook "$HOOK" --hook-env "PATH=$PATH" \
 		--hook-env "NSLSM_AUDIT_LOG=$NSLSM_AUDIT_LOG" \
 		--annotation "run.oci.hooks.stderr=$b/hook.err" "$@"
 	echo "$b"
@@ -98,7 +98,7 @@ oci_first_operation_denied() { # RUNTIME
 	runtime_run "$rt" "$b" "$rt-allowed"
 	[ "$run_rc" -eq 0 ] || die "the allowed open failed ($run_rc)"
 	# the same container without the hook reads /secret: the denial was nslsm's
-	"$OCI_BUNDLE" "$b" -- /bin/aa_ops open /secret r
+	"$OCI_BUNDLE" "$b" --root "$(oci_rootfs)" -- /bin/aa_ops open /secret r
 	runtime_run "$rt" "$b" "$rt-nohook"
 	[ "$run_rc" -eq 0 ] || die "without the hook /secret was not readable ($run_rc)"
 	# poststop took both namespaces away
@@ -242,7 +242,7 @@ oci_starts_leave_nothing() { # RUNTIME N
 	done
 	t1=$(date +%s%N)
 	[ "$(oci_leak_census)" = "$before" ] || die "after $n starts: $(oci_leak_census), was $before"
-	"$OCI_BUNDLE" "$b" -- /bin/aa_ops open /allowed r
+	"$OCI_BUNDLE" "$b" --root "$(oci_rootfs)" -- /bin/aa_ops open /allowed r
 	for k in $(seq 20); do
 		(cd "$b" && "$rt" run "$rt-plain$k" </dev/null) || die "plain start $k failed"
 	done
@@ -263,7 +263,7 @@ test_oci_runc_30_starts_leave_no_namespace_or_pin() {
 # The hook's own checks of what it is given, without a runtime.
 test_oci_hook_refuses_bad_states_and_processes() {
 	local st
-	st() { printf '{"ociVersion":"1.0.2","id":"x","status":"creating","bundle":"/tmp","pid":%s}' "$1"; }
+	st() { printf '{"ociVersion":"1.0.2","id":"x","status":"creating","bundle":"/tmp","pid":%s,"annotations":{}}' "$1"; }
 	expect_fail "is not the container's: its parent is" sh -c "echo '$(st $$)' | '$HOOK' createRuntime"
 	sleep 0 &
 	gone=$!
@@ -286,6 +286,11 @@ test_oci_hook_refuses_bad_states_and_processes() {
 	expect_fail "usage" "$HOOK" prestart
 	# poststop with no record: nothing to do
 	echo '{"ociVersion":"1.0.2","id":"never","status":"stopped","bundle":"/tmp"}' | "$HOOK" poststop
+	# no stage given (the hooks.d entry): the status picks it
+	echo '{"ociVersion":"1.0.2","id":"never","status":"stopped","bundle":"/tmp"}' | "$HOOK"
+	expect_fail "is not the container's" sh -c "echo '$(st $$)' | '$HOOK'"
+	expect_fail "status 'running' is neither" sh -c \
+		"echo '{\"ociVersion\":\"1\",\"id\":\"x\",\"status\":\"running\",\"bundle\":\"/tmp\"}' | '$HOOK'"
 	expect_contains "createRuntime" "$("$HOOK" --help)"
 	[ ! -e /run/nslsm/oci/x.json ] || die "a record was left"
 }
