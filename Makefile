@@ -32,6 +32,7 @@ BPF_SRCS  := bpf/nslsm.bpf.c
 BPF_DEPS  := $(shell find bpf include -name '*.h' -o -name '*.def')
 HDRS      := $(shell find src include -name '*.h' -o -name '*.def')
 UNIT_SRCS := $(wildcard tests/unit/*.c)
+OCI_LIBS  := $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson)
 HELPERS   := $(patsubst tests/helpers/%.c,$(BUILD)/tests/%,$(wildcard tests/helpers/*.c))
 
 # The loader includes the skeleton; nothing else of user space needs BPF.
@@ -40,10 +41,25 @@ CLI_OBJS  := $(patsubst %.c,$(BUILD)/obj/%.o,$(CLI_SRCS))
 DAEMON_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(DAEMON_SRCS))
 # Unit tests: the library without the loader, built with ASan/UBSan.
 UNIT_LIB  := $(filter-out src/lib/loader.c,$(LIB_SRCS))
-UNIT_OBJS := $(patsubst %.c,$(BUILD)/asan/%.o,$(UNIT_LIB) $(UNIT_SRCS))
+UNIT_OBJS := $(patsubst %.c,$(BUILD)/asan/%.o,$(UNIT_LIB) src/oci/request.c $(UNIT_SRCS))
+# The OCI hook: its parser (unit tested, fuzzed) and its main.
+OCI_OBJS  := $(patsubst %.c,$(BUILD)/obj/%.o,src/oci/request.c src/oci/hook.c)
 
-.PHONY: all check unit vm clean format bench bench-audit fuzz
-all: $(BUILD)/nslsm $(BUILD)/nslsmd $(BUILD)/nslsm-aa-exec $(BUILD)/unit_tests $(BUILD)/fuzz_inputs $(HELPERS)
+# make install [PREFIX=/usr/local] [DESTDIR=...]
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+SBINDIR    ?= $(PREFIX)/sbin
+LIBEXECDIR ?= $(PREFIX)/libexec/nslsm
+DATADIR    ?= $(PREFIX)/share/nslsm
+DOCDIR     ?= $(PREFIX)/share/doc/nslsm
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+# podman and CRI-O read /usr/share/containers/oci/hooks.d and
+# /etc/containers/oci/hooks.d: with PREFIX=/usr/local give HOOKSDIR the latter
+HOOKSDIR   ?= $(PREFIX)/share/containers/oci/hooks.d
+INSTALL    ?= install
+
+.PHONY: all check unit vm clean format bench bench-audit fuzz install uninstall
+all: $(BUILD)/nslsm $(BUILD)/nslsmd $(BUILD)/nslsm-oci-hook $(BUILD)/nslsm-aa-exec $(BUILD)/unit_tests $(BUILD)/fuzz_inputs $(HELPERS)
 
 $(BUILD)/vmlinux.h:
 	$(call msg,GEN,$@)
@@ -79,9 +95,13 @@ $(BUILD)/nslsmd: $(filter-out $(BUILD)/obj/src/lib/loader.o,$(LIB_OBJS)) $(DAEMO
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LIBS) -laudit
 
+$(BUILD)/nslsm-oci-hook: $(LIB_OBJS) $(OCI_OBJS)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LIBS) $(OCI_LIBS)
+
 $(BUILD)/unit_tests: $(UNIT_OBJS)
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^ $(LIBS)
+	$(Q)$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^ $(LIBS) $(OCI_LIBS)
 
 $(BUILD)/tests/%: tests/helpers/%.c $(HDRS)
 	$(call msg,CC,$@)
@@ -100,11 +120,11 @@ $(BUILD)/nslsm-aa-exec: src/helper/nslsm-aa-exec.c include/nslsm/prctl.h
 	$(Q)$(CC) $(CFLAGS) -static -o $@ $<
 
 # libFuzzer over the parsers of outside input (tests/fuzz), ASan/UBSan.
-FUZZ_SRCS := tests/fuzz/fuzz_inputs.c $(UNIT_LIB)
+FUZZ_SRCS := tests/fuzz/fuzz_inputs.c $(UNIT_LIB) src/oci/request.c
 $(BUILD)/fuzz_inputs: $(FUZZ_SRCS) $(HDRS)
 	$(call msg,FUZZ,$@)
 	$(Q)$(CLANG) -g -O1 -std=gnu11 $(WARN) -Iinclude -Isrc -I$(BUILD) -D_GNU_SOURCE \
-		-fsanitize=fuzzer,address,undefined -o $@ $(FUZZ_SRCS) $(LIBS)
+		-fsanitize=fuzzer,address,undefined -o $@ $(FUZZ_SRCS) $(LIBS) $(OCI_LIBS)
 
 fuzz: $(BUILD)/fuzz_inputs
 	mkdir -p $(BUILD)/fuzz-corpus
@@ -131,6 +151,33 @@ bench: all $(BUILD)/bench/workload
 
 bench-audit: all
 	bench/run-audit
+
+# @BINDIR@ and the like in share/*.in, as installed
+SUBST = sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SBINDIR@|$(SBINDIR)|g' \
+	-e 's|@LIBEXECDIR@|$(LIBEXECDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g'
+
+install: $(BUILD)/nslsm $(BUILD)/nslsmd $(BUILD)/nslsm-oci-hook $(BUILD)/nslsm-aa-exec
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBEXECDIR) \
+		$(DESTDIR)$(DATADIR)/apparmor $(DESTDIR)$(DOCDIR) $(DESTDIR)$(UNITDIR) \
+		$(DESTDIR)$(HOOKSDIR)
+	$(INSTALL) -m 755 $(BUILD)/nslsm $(BUILD)/nslsm-aa-exec $(DESTDIR)$(BINDIR)/
+	$(INSTALL) -m 755 $(BUILD)/nslsmd $(DESTDIR)$(SBINDIR)/
+	$(INSTALL) -m 755 $(BUILD)/nslsm-oci-hook $(DESTDIR)$(LIBEXECDIR)/
+	$(INSTALL) -m 644 share/apparmor/features-6.1 $(DESTDIR)$(DATADIR)/apparmor/
+	$(INSTALL) -m 644 README.md $(DESTDIR)$(DOCDIR)/
+	$(SUBST) share/containers/oci/hooks.d/nslsm.json.in >$(DESTDIR)$(HOOKSDIR)/nslsm.json
+	for u in nslsm nslsmd; do \
+		$(SUBST) share/systemd/$$u.service.in >$(DESTDIR)$(UNITDIR)/$$u.service || exit 1; \
+	done
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/nslsm $(DESTDIR)$(BINDIR)/nslsm-aa-exec \
+		$(DESTDIR)$(SBINDIR)/nslsmd $(DESTDIR)$(LIBEXECDIR)/nslsm-oci-hook \
+		$(DESTDIR)$(DATADIR)/apparmor/features-6.1 $(DESTDIR)$(DOCDIR)/README.md \
+		$(DESTDIR)$(HOOKSDIR)/nslsm.json $(DESTDIR)$(UNITDIR)/nslsm.service \
+		$(DESTDIR)$(UNITDIR)/nslsmd.service
+	-rmdir $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(DATADIR)/apparmor $(DESTDIR)$(DATADIR) \
+		$(DESTDIR)$(DOCDIR) 2>/dev/null
 
 format:
 	clang-format -i $$(find bpf include src tests -name '*.[ch]')

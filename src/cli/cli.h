@@ -20,13 +20,6 @@ int cmd_attr(int argc, char **argv);
 int cmd_contid(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 
-struct audit_drainer;
-struct nslsm_state;
-/* Every record queued so far into the log: nslsmd drains them if it runs
- * (so its consumers and sinks get them too), else d does. */
-int audit_drain_now(struct audit_drainer *d);
-/* The same with a drainer of its own, before a queue is replaced or removed. */
-int audit_drain_queues(struct nslsm_state *st);
 int cmd_apparmor(int argc, char **argv);
 int cmd_selinux(int argc, char **argv);
 

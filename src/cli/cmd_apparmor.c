@@ -10,167 +10,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "apparmor/load.h"
 #include "apparmor/policy.h"
 #include "apparmor/store.h"
 #include "cli.h"
 #include "lib/error.h"
 #include "lib/ns.h"
 #include "lib/state.h"
-
-#define MAX_POLICY_BYTES (64u << 20)
-
-/* The features ABI nslsm compiles against (shipped in share/apparmor). */
-static int features_file(const char *given, char *out, size_t len)
-{
-	char exe[PATH_MAX - 64], *slash;
-	ssize_t n;
-	const char *env = getenv("NSLSM_AA_FEATURES");
-
-	if (given || env) {
-		snprintf(out, len, "%s", given ? given : env);
-		if (access(out, R_OK))
-			return nslsm_fail_errno(errno, "AppArmor features file %s", out);
-		return 0;
-	}
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = 0;
-		slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = 0;
-			snprintf(out, len, "%s/../share/apparmor/features-6.1", exe);
-			if (!access(out, R_OK))
-				return 0;
-		}
-	}
-	snprintf(out, len, "/usr/share/nslsm/apparmor/features-6.1");
-	if (!access(out, R_OK))
-		return 0;
-	return nslsm_fail("no AppArmor features file: give --features FILE or set "
-			  "NSLSM_AA_FEATURES");
-}
-
-static int read_all(int fd, const char *what, char **buf, size_t *len)
-{
-	size_t cap = 1 << 16, n = 0;
-	char *b = malloc(cap);
-
-	if (!b)
-		return nslsm_fail("out of memory");
-	for (;;) {
-		ssize_t r;
-
-		if (n == cap) {
-			char *g;
-
-			if (cap >= MAX_POLICY_BYTES) {
-				free(b);
-				return nslsm_fail("%s: larger than %u MiB", what, MAX_POLICY_BYTES >> 20);
-			}
-			g = realloc(b, cap * 2);
-			if (!g) {
-				free(b);
-				return nslsm_fail("out of memory");
-			}
-			b = g;
-			cap *= 2;
-		}
-		r = read(fd, b + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			free(b);
-			return nslsm_fail_errno(errno, "reading %s", what);
-		}
-		if (!r)
-			break;
-		n += r;
-	}
-	*buf = b;
-	*len = n;
-	return 0;
-}
-
-/* A binary policy starts with the named u32 "version". */
-static bool is_binary_policy(const char *b, size_t n)
-{
-	return n >= 12 && b[0] == 4 && b[1] == 8 && b[2] == 0 && !memcmp(b + 3, "version", 8);
-}
-
-/* Compile a profile with apparmor_parser -S -Q; its stderr goes to ours. */
-static int compile(const char *file, const char *features, char **out, size_t *len)
-{
-	int pipefd[2], status, rc;
-	pid_t pid;
-
-	if (pipe(pipefd) < 0)
-		return nslsm_fail_errno(errno, "pipe");
-	pid = fork();
-	if (pid < 0)
-		return nslsm_fail_errno(errno, "fork");
-	if (!pid) {
-		dup2(pipefd[1], 1);
-		close(pipefd[0]);
-		close(pipefd[1]);
-		execlp("apparmor_parser", "apparmor_parser", "-S", "-Q", "-q", "-K", "-M", features,
-		       file, (char *)NULL);
-		fprintf(stderr, "nslsm: running apparmor_parser: %s (install the 'apparmor' "
-				"package)\n", strerror(errno));
-		_exit(127);
-	}
-	close(pipefd[1]);
-	rc = read_all(pipefd[0], "apparmor_parser's output", out, len);
-	close(pipefd[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (rc)
-		return rc;
-	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
-		free(*out);
-		return nslsm_fail("%s: apparmor_parser could not compile it (its messages are "
-				  "above); nothing was loaded", file);
-	}
-	return 0;
-}
-
-/* FILE (profile text or binary policy) -> validated profiles, appended. */
-static int policy_from_file(const char *file, const char *features, struct aa_policy *all)
-{
-	struct aa_policy one;
-	char *buf = NULL;
-	size_t len = 0;
-	int fd, rc;
-
-	fd = open(file, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return nslsm_fail_errno(errno, "%s", file);
-	rc = read_all(fd, file, &buf, &len);
-	close(fd);
-	if (rc)
-		return rc;
-	if (!is_binary_policy(buf, len)) {
-		free(buf);
-		if (compile(file, features, &buf, &len))
-			return -1;
-	}
-	rc = aa_policy_unpack(buf, len, file, &one);
-	free(buf);
-	if (rc)
-		return rc;
-	if (one.n) {
-		struct aa_profile *g = realloc(all->profiles, (all->n + one.n) * sizeof(*g));
-
-		if (!g) {
-			aa_policy_free(&one);
-			return nslsm_fail("out of memory");
-		}
-		all->profiles = g;
-		memcpy(all->profiles + all->n, one.profiles, one.n * sizeof(*g));
-		all->n += one.n;
-		free(one.profiles);
-	}
-	return 0;
-}
 
 static int open_ns(struct nslsm_state *st, const char *name, int *id)
 {
@@ -205,7 +51,7 @@ static int change_cmd(const char *sub, enum aa_change op, int argc, char **argv)
 		return usage_error("apparmor", "%s takes NS and at least one %s", sub,
 				   op == AA_REMOVE ? "PROFILE or FILE" : "FILE");
 	if (op != AA_REMOVE || features_opt) {
-		if (features_file(features_opt, features, sizeof(features)))
+		if (aa_features_file(features_opt, features, sizeof(features)))
 			return fail();
 	}
 	/* compile and validate everything before touching the maps */
@@ -220,8 +66,8 @@ static int change_cmd(const char *sub, enum aa_change op, int argc, char **argv)
 				struct aa_policy one = { 0 };
 				char **g;
 
-				if (features_file(features_opt, features, sizeof(features)) ||
-				    policy_from_file(argv[k], features, &one))
+				if (aa_features_file(features_opt, features, sizeof(features)) ||
+				    aa_policy_from_file(argv[k], features, &one))
 					goto out;
 				g = realloc(names, (argc + n_names + one.n) * sizeof(*g));
 				if (!g) {
@@ -248,7 +94,7 @@ static int change_cmd(const char *sub, enum aa_change op, int argc, char **argv)
 		}
 	} else {
 		for (int k = i + 1; k < argc; k++)
-			if (policy_from_file(argv[k], features, &pol))
+			if (aa_policy_from_file(argv[k], features, &pol))
 				goto out;
 	}
 	if (open_ns(&st, argv[i], &id))
@@ -510,8 +356,8 @@ static int check_cmd(int argc, char **argv)
 		const struct aa_profile *p = NULL;
 		int rc;
 
-		if (features_file(features_opt, features, sizeof(features)) ||
-		    policy_from_file(file, features, &pol))
+		if (aa_features_file(features_opt, features, sizeof(features)) ||
+		    aa_policy_from_file(file, features, &pol))
 			return fail();
 		for (size_t i = 0; i < pol.n; i++)
 			if (!strcmp(pol.profiles[i].name, args[0]))

@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "daemon/client.h"
+#include "lib/admin.h"
 #include "lib/audit_log.h"
 #include "lib/audit_rules.h"
 #include "lib/error.h"
@@ -108,18 +109,6 @@ static int follow_daemon(const struct filter *f)
 	return EXIT_OK;
 }
 
-int audit_drain_queues(struct nslsm_state *st)
-{
-	struct audit_drainer *d = NULL;
-	int rc;
-
-	if (access(nslsmd_socket(), F_OK) && !(d = audit_drainer_open(st, audit_log_path(), NULL, NULL)))
-		return -1;
-	rc = audit_drain_now(d);
-	audit_drainer_close(d);
-	return rc;
-}
-
 static int rule_cmd(int argc, char **argv)
 {
 	struct nslsm_audit_rule rule;
@@ -167,26 +156,6 @@ static int rule_cmd(int argc, char **argv)
 	}
 	state_close(&st);
 	return rc ? fail() : EXIT_OK;
-}
-
-int audit_drain_now(struct audit_drainer *d)
-{
-	char buf[512] = "";
-	ssize_t n;
-	int fd;
-
-	if (access(nslsmd_socket(), F_OK))
-		return d && audit_drainer_run(d, true) < 0 ? -1 : 0;
-	fd = nslsmd_request("DRAIN\n");
-	if (fd < 0)
-		return -1;
-	n = recv(fd, buf, sizeof(buf) - 1, 0);
-	close(fd);
-	buf[n > 0 ? n : 0] = 0;
-	buf[strcspn(buf, "\n")] = 0;
-	if (strcmp(buf, "OK"))
-		return nslsm_fail("nslsmd: %s", !strncmp(buf, "ERR ", 4) ? buf + 4 : "no answer");
-	return 0;
 }
 
 int cmd_audit(int argc, char **argv)

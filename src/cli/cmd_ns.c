@@ -6,9 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "apparmor/store.h"
-#include "lib/audit_queue.h"
-#include "lib/audit_rules.h"
+#include "lib/admin.h"
 #include "lib/error.h"
 #include "lib/module.h"
 #include "lib/ns.h"
@@ -56,13 +54,7 @@ static int ns_create_cmd(int argc, char **argv)
 		return usage_error("ns", "create takes exactly one NAME");
 	if (state_open(&st, true) || state_lock(&st))
 		return fail();
-	rc = ns_create(st.ns, argv[optind], parent, modules, labels, n_labels, &id);
-	if (!rc && audit_queue_create(&st, id)) {
-		ns_delete(st.ns, id, NULL);
-		rc = -1;
-	}
-	if (!rc)
-		aa_policy_changed();	/* a reused id: no verdict of the old one */
+	rc = admin_ns_create(&st, argv[optind], parent, modules, labels, n_labels, &id);
 	state_close(&st);
 	if (rc)
 		return fail();
@@ -80,20 +72,7 @@ static int ns_delete_cmd(int argc, char **argv)
 	if (state_open(&st, true) || state_lock(&st))
 		return fail();
 	id = ns_find(st.ns, argv[1]);
-	/* its last records into the log before its queue goes */
-	rc = id < 0 || tasks_count_by_ns(&st, task_counts, NULL) || audit_drain_queues(&st) ||
-	     ns_delete(st.ns, id, task_counts) || audit_queue_remove(&st, id);
-	if (!rc) {
-		struct aa_pools pl;
-
-		audit_rules_clear(st.rules, id);
-		/* its AppArmor policy goes with it */
-		if (!aa_pools_open(&pl)) {
-			aa_store_clear_ns(&pl, id);
-			aa_pools_close(&pl);
-		}
-		aa_policy_changed();
-	}
+	rc = id < 0 || admin_ns_delete(&st, id);
 	state_close(&st);
 	if (rc)
 		return fail();
@@ -104,7 +83,6 @@ static int ns_delete_cmd(int argc, char **argv)
 static int ns_set_cmd(int argc, char **argv)
 {
 	struct nslsm_state st;
-	uint32_t queue;
 	int id, rc;
 
 	if (argc < 3)
@@ -112,13 +90,7 @@ static int ns_set_cmd(int argc, char **argv)
 	if (state_open(&st, true) || state_lock(&st))
 		return fail();
 	id = ns_find(st.ns, argv[1]);
-	queue = id < 0 ? 0 : st.ns[id].audit.queue;
-	rc = id < 0 || ns_set(st.ns, id, argv + 2, argc - 2);
-	if (!rc && st.ns[id].audit.queue != queue &&
-	    (audit_drain_queues(&st) || audit_queue_resize(&st, id)))
-		rc = -1;
-	if (!rc && aa_policy_changed())	/* modes and modules decide verdicts */
-		rc = -1;
+	rc = id < 0 || admin_ns_set(&st, id, argv + 2, argc - 2);
 	state_close(&st);
 	return rc ? fail() : EXIT_OK;
 }

@@ -11,6 +11,8 @@
  *      laid into the maps, and every profile's verdicts on a set of paths
  *      walked both by the reference matcher and over the maps: any
  *      difference aborts
+ *   6  OCI state JSON and io.nslsm.* annotations (nslsm-oci-hook), as the
+ *      state on stdin and as a bundle's config.json
  *   first byte 0xff: SELinux binary policy (nslsm selinux check --policy):
  *      read by libsepol, validated and compiled; then every initial SID's
  *      context spelled and parsed back (any difference aborts) and decided
@@ -36,6 +38,7 @@
 #include "lib/ns.h"
 #include "lib/parse.h"
 #include "selinux/policy.h"
+#include "oci/request.h"
 
 #define MAX_ARGS 16
 
@@ -138,6 +141,26 @@ static void fuzz_selinux(const uint8_t *data, size_t size)
 	se_policy_free(&p);
 }
 
+/* Case 6: what an OCI runtime gives nslsm-oci-hook. */
+static void fuzz_oci(const uint8_t *data, size_t size)
+{
+	struct oci_request r;
+	struct oci_state st;
+
+	if (oci_state_parse((const char *)data, size, false, &st) == 0) {
+		if (oci_check_id(st.id) || st.bundle[0] != '/')
+			abort();	/* the parser let through what it must refuse */
+		oci_request_parse(&st, &r);
+		oci_request_free(&r);
+		if (oci_config_annotations((const char *)data, size, &st) == 0) {
+			oci_request_parse(&st, &r);
+			oci_request_create_only(&r);
+			oci_request_free(&r);
+		}
+		oci_state_free(&st);
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct nslsm_ns table[NSLSM_MAX_NS];
@@ -154,9 +177,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fuzz_selinux(data + 1, size - 1);
 		return 0;
 	}
-	if (data[0] % 6 == 5) {
+	if (data[0] % 7 == 5) {
 		if (size <= 512 * 1024)
 			fuzz_apparmor(data + 1, size - 1);
+		return 0;
+	}
+	if (data[0] % 7 == 6) {
+		fuzz_oci(data + 1, size - 1);
 		return 0;
 	}
 	if (size > 4096)
@@ -164,7 +191,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s = malloc(size);
 	memcpy(s, data + 1, size - 1);
 	s[size - 1] = 0;
-	switch (data[0] % 6) {
+	switch (data[0] % 7) {
 	case 0: {
 		struct nslsm_audit_rule r;
 		char buf[512];

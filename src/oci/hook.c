@@ -1,0 +1,522 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nslsm-oci-hook: an OCI runtime hook that puts a container in an nslsm
+ * namespace before its entrypoint runs, and takes away what it made when
+ * the container stops.
+ *
+ *   createRuntime  runs in the runtime's namespaces once the container's
+ *                  process exists and before it execs the entrypoint: the
+ *                  namespace is made (or an existing one named), and that
+ *                  process is enrolled, so every instruction of the
+ *                  entrypoint runs confined. What it made is recorded in
+ *                  /run/nslsm/oci/ID.json.
+ *   poststop       removes what the record says this hook made.
+ *
+ * Fail closed: every error exits 1 with a message naming the annotation or
+ * step, after undoing what this run did; the runtime then refuses to start
+ * the container.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <jansson.h>
+
+#include "apparmor/load.h"
+#include "apparmor/store.h"
+#include "daemon/client.h"
+#include "lib/admin.h"
+#include "lib/error.h"
+#include "lib/io.h"
+#include "lib/module.h"
+#include "lib/ns.h"
+#include "lib/parse.h"
+#include "lib/state.h"
+#include "request.h"
+
+#define OCI_RECORD_DIR NSLSMD_RUN_DIR "/oci"
+
+static const char usage[] =
+	"usage: nslsm-oci-hook [createRuntime|poststop]    (the container's state on stdin)\n"
+	"       nslsm-oci-hook --help\n";
+
+static const char manual[] =
+	"nslsm-oci-hook: confine an OCI container in an nslsm namespace from its first\n"
+	"instruction.\n\n"
+	"An OCI runtime (crun, runc; podman and CRI-O through the hooks.d file\n"
+	"/usr/share/containers/oci/hooks.d/nslsm.json) runs it with the container's\n"
+	"state JSON on stdin (runtime-spec runtime.md: ociVersion, id, status, pid,\n"
+	"bundle, annotations). List it in a bundle's config.json:\n\n"
+	"  \"hooks\": {\n"
+	"    \"createRuntime\": [{ \"path\": \"/usr/libexec/nslsm/nslsm-oci-hook\",\n"
+	"                        \"args\": [\"nslsm-oci-hook\", \"createRuntime\"] }],\n"
+	"    \"poststop\": [{ \"path\": \"/usr/libexec/nslsm/nslsm-oci-hook\",\n"
+	"                   \"args\": [\"nslsm-oci-hook\", \"poststop\"] }]\n"
+	"  }\n\n"
+	"Without an argument the state's status picks the stage: 'creating' or\n"
+	"'created' createRuntime, 'stopped' poststop (one hooks.d entry for both).\n\n"
+	"createRuntime\n"
+	"  Runs after the container's namespaces exist and before its process execs\n"
+	"  the entrypoint. Makes the namespace the annotations describe, or joins an\n"
+	"  existing one, loads the AppArmor policy they name, and enrolls the\n"
+	"  container's process (the runtime's init, state \"pid\"): the entrypoint\n"
+	"  and everything it starts run in the namespace from their first instruction.\n"
+	"  The process must be a child of the runtime that ran the hook, alive, and\n"
+	"  in no namespace yet (held by a pidfd from the check to the enrolment, so\n"
+	"  a reused pid is never enrolled). What the hook made is recorded in\n"
+	"  " OCI_RECORD_DIR "/ID.json; a record that exists already is an error.\n\n"
+	"poststop\n"
+	"  Removes the namespace the record says this hook made for container ID (its\n"
+	"  audit queue, rules and AppArmor policy with it) and the record. A namespace\n"
+	"  the container only joined is left alone. No record: nothing to do.\n\n"
+	"Annotations (the state's, or the bundle's config.json's when the state has\n"
+	"none; an unknown io.nslsm.* key is an error):\n"
+	"  io.nslsm.ns=NAME            the namespace; default \"oci-\" and the container\n"
+	"                              id, cut to 31 characters. A default that exists\n"
+	"                              already is an error; a NAME given that exists is\n"
+	"                              joined (and never removed by this hook)\n"
+	"  io.nslsm.parent=NAME        its parent (default: host)\n"
+	"  io.nslsm.modules=LIST       modules to enable, as 'nslsm ns create --modules'\n"
+	"  io.nslsm.set=KEY=VALUE ...  settings, as 'nslsm ns set' (space separated)\n"
+	"  io.nslsm.contid=N           the audit container id; default: a hash of the\n"
+	"                              container id (FNV-1a 64), kept in the record\n"
+	"  io.nslsm.apparmor.profile=P the profile the entrypoint execs into (as\n"
+	"                              'nslsm run --apparmor P')\n"
+	"  io.nslsm.apparmor.policy=FILE ...  host files of profiles (text or binary)\n"
+	"                              to load into the namespace, space separated\n"
+	"  io.nslsm.parent-label.MODULE=LABEL  the label the parent's MODULE gives\n"
+	"                              the namespace (as 'ns create --parent-label')\n"
+	"  io.nslsm.admin              administration from inside: not supported yet\n"
+	"                              (an error)\n"
+	"parent, modules, set, apparmor.policy and parent-label make a namespace: they\n"
+	"are an error with a namespace that exists.\n\n"
+	"Exit status: 0 done; 1 refused or failed (the message on stderr names the\n"
+	"annotation or step); 2 usage. Needs root with nslsm loaded ('nslsm load').\n";
+
+/* The hook being run, and the step or annotation at hand (NULL when the
+ * message names it itself): both lead every error. */
+static const char *hook_name = "nslsm-oci-hook", *phase;
+
+static int failed(void)
+{
+	fprintf(stderr, "nslsm-oci-hook: %s: %s%s%s\n", hook_name, phase ? phase : "",
+		phase ? ": " : "", nslsm_error());
+	return 1;
+}
+
+static int read_state(struct oci_state *st)
+{
+	char *buf;
+	size_t len;
+	int rc;
+
+	if (read_bounded(0, "the state on stdin", OCI_STATE_MAX, &buf, &len))
+		return -1;
+	rc = oci_state_parse(buf, len, false, st);
+	free(buf);
+	return rc;
+}
+
+/* The state has no annotations: the bundle's config.json's. */
+static int config_annotations(struct oci_state *st)
+{
+	char path[sizeof(st->bundle) + 16], *buf;
+	size_t len;
+	int fd, rc;
+
+	snprintf(path, sizeof(path), "%s/config.json", st->bundle);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return nslsm_fail_errno(errno, "the bundle's %s", path);
+	rc = read_bounded(fd, path, OCI_CONFIG_MAX, &buf, &len);
+	close(fd);
+	if (rc)
+		return -1;
+	rc = oci_config_annotations(buf, len, st);
+	free(buf);
+	return rc;
+}
+
+/* The process's parent, from /proc/PID/status. */
+static int parent_of(pid_t pid, pid_t *ppid)
+{
+	char path[64], line[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return nslsm_fail_errno(errno, "reading %s", path);
+	*ppid = -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "PPid: %d", ppid) == 1)
+			break;
+	fclose(f);
+	return *ppid < 0 ? nslsm_fail("%s has no PPid", path) : 0;
+}
+
+/*
+ * A pidfd on the container's process, checked to be the runtime's child:
+ * the pidfd is opened first, then /proc is read, then the pidfd is asked
+ * whether its process still lives. If it does, /proc described it (a pid
+ * is not reused while its process lives), so a pid reused since the state
+ * was written is never taken for the container.
+ */
+static int container_pidfd(pid_t pid)
+{
+	pid_t ppid;
+	int fd = syscall(SYS_pidfd_open, pid, 0);
+
+	if (fd < 0 && errno == ESRCH)
+		return nslsm_fail("the container's process %d has exited", pid);
+	if (fd < 0)
+		return nslsm_fail_errno(errno, "opening a pidfd on the container's process %d", pid);
+	if (parent_of(pid, &ppid))
+		goto fail;
+	if (syscall(SYS_pidfd_send_signal, fd, 0, NULL, 0) < 0) {
+		nslsm_fail("the container's process %d has exited", pid);
+		goto fail;
+	}
+	if (ppid != getppid()) {
+		nslsm_fail("process %d is not the container's: its parent is %d, not the runtime "
+			   "that ran this hook (%d)", pid, ppid, getppid());
+		goto fail;
+	}
+	return fd;
+fail:
+	close(fd);
+	return -1;
+}
+
+static void record_path(const char *id, char *out, size_t len)
+{
+	snprintf(out, len, "%s/%s.json", OCI_RECORD_DIR, id);
+}
+
+/* The record, written whole under a temporary name and linked into place:
+ * it appears complete or not at all, and never replaces another. */
+static int record_write(const char *id, const char *ns, uint32_t ns_id, bool created,
+			uint64_t contid, pid_t pid)
+{
+	char path[PATH_MAX], tmp[PATH_MAX], contid_s[24];
+	json_t *rec;
+	int rc;
+
+	if (mkdir(NSLSMD_RUN_DIR, 0755) < 0 && errno != EEXIST)
+		return nslsm_fail_errno(errno, "making %s", NSLSMD_RUN_DIR);
+	if (mkdir(OCI_RECORD_DIR, 0700) < 0 && errno != EEXIST)
+		return nslsm_fail_errno(errno, "making %s", OCI_RECORD_DIR);
+	record_path(id, path, sizeof(path));
+	snprintf(tmp, sizeof(tmp), "%s/.%s.%d", OCI_RECORD_DIR, id, getpid());
+	/* the container id is a u64, beyond json_int_t: a decimal string */
+	snprintf(contid_s, sizeof(contid_s), "%llu", (unsigned long long)contid);
+	rec = json_pack("{s:s, s:s, s:I, s:b, s:s, s:I}", "id", id, "ns", ns, "ns_id",
+			(json_int_t)ns_id, "created", created, "contid", contid_s, "pid",
+			(json_int_t)pid);
+	if (!rec)
+		return nslsm_fail("out of memory");
+	rc = json_dump_file(rec, tmp, JSON_COMPACT);
+	json_decref(rec);
+	if (rc) {
+		unlink(tmp);
+		return nslsm_fail("writing %s", tmp);
+	}
+	rc = link(tmp, path);
+	unlink(tmp);
+	if (rc < 0 && errno == EEXIST)
+		return nslsm_fail("%s exists: container '%s' has a record already (a container "
+				  "with this id still runs, or its poststop never ran: run "
+				  "'nslsm-oci-hook poststop' with its state)", path, id);
+	if (rc < 0)
+		return nslsm_fail_errno(errno, "writing %s", path);
+	return 0;
+}
+
+struct record {
+	char ns[NSLSM_NAME_MAX];
+	uint32_t ns_id;
+	bool created;
+};
+
+/* 1 read, 0 no record, -1 error. */
+static int record_read(const char *id, struct record *r)
+{
+	char path[PATH_MAX];
+	const char *ns;
+	json_error_t e;
+	json_int_t ns_id;
+	int created;
+	json_t *rec;
+
+	record_path(id, path, sizeof(path));
+	if (access(path, F_OK) && errno == ENOENT)
+		return 0;
+	rec = json_load_file(path, JSON_REJECT_DUPLICATES, &e);
+	if (!rec)
+		return nslsm_fail("%s: %s", path, e.text);
+	if (json_unpack(rec, "{s:s, s:I, s:b}", "ns", &ns, "ns_id", &ns_id, "created", &created) ||
+	    check_ns_name(ns) || ns_id <= 0 || ns_id >= NSLSM_MAX_NS) {
+		json_decref(rec);
+		return nslsm_fail("%s: not a record of nslsm-oci-hook", path);
+	}
+	strcpy(r->ns, ns);
+	r->ns_id = ns_id;
+	r->created = created;
+	json_decref(rec);
+	return 1;
+}
+
+/* Every AppArmor policy file, compiled and validated before any map is touched. */
+static int load_policy_files(const struct oci_request *r, struct aa_policy *pol)
+{
+	char features[PATH_MAX];
+
+	if (!r->n_policy)
+		return 0;
+	phase = OCI_PREFIX "apparmor.policy";
+	if (aa_features_file(NULL, features, sizeof(features)))
+		return -1;
+	for (int i = 0; i < r->n_policy; i++) {
+		struct stat sb;
+
+		if (stat(r->policy[i], &sb) < 0)
+			return nslsm_fail_errno(errno, "%s", r->policy[i]);
+		if (!S_ISREG(sb.st_mode))
+			return nslsm_fail("%s is not a regular file", r->policy[i]);
+		if (aa_policy_from_file(r->policy[i], features, pol))
+			return -1;
+	}
+	return 0;
+}
+
+/* The namespace as the annotations describe it: made (created = true) or
+ * an existing one joined. */
+static int make_namespace(struct nslsm_state *st, struct oci_request *r,
+			  const struct aa_policy *pol, uint32_t *id, bool *created)
+{
+	int found = -1;
+
+	*created = false;
+	for (int i = 0; i < NSLSM_MAX_NS; i++)
+		if (ns_in_use(&st->ns[i]) && !strncmp(st->ns[i].name, r->ns, NSLSM_NAME_MAX))
+			found = i;
+	if (found >= 0) {
+		const char *only = oci_request_create_only(r);
+
+		phase = "io.nslsm.ns";
+		if (!r->ns_given)
+			return nslsm_fail("namespace '%s' (made of the container id) exists and is "
+					  "not this container's: name the namespace to join with "
+					  "io.nslsm.ns, or give the container another id", r->ns);
+		if (found == NSLSM_HOST_ID)
+			return nslsm_fail("'host' is not a container's namespace");
+		if (only) {
+			phase = only;
+			return nslsm_fail("namespace '%s' exists: %s only applies to a namespace "
+					  "this hook makes", r->ns, only);
+		}
+		*id = found;
+		return 0;
+	}
+	phase = "io.nslsm.ns";
+	if (admin_ns_create(st, r->ns, r->parent[0] ? r->parent : NULL, r->modules,
+			    r->parent_label, r->n_parent_label, id))
+		return -1;
+	*created = true;
+	if (r->n_set) {
+		phase = "io.nslsm.set";
+		if (admin_ns_set(st, *id, r->set, r->n_set))
+			return -1;
+	}
+	if (pol->n) {
+		struct aa_pools pl;
+		int rc;
+
+		phase = "io.nslsm.apparmor.policy";
+		if (!(st->ns[*id].modules & (1u << NSLSM_MOD_APPARMOR)))
+			return nslsm_fail("namespace '%s' does not enable the apparmor module "
+					  "(io.nslsm.modules)", r->ns);
+		if (aa_pools_open(&pl))
+			return -1;
+		rc = aa_store_apply(&pl, *id, r->ns, AA_LOAD, pol, NULL, 0);
+		aa_pools_close(&pl);
+		if (rc)
+			return -1;
+	}
+	return 0;
+}
+
+/* The blob the container's process gets: the namespace's chain, the
+ * container id, the AppArmor profile its exec enters. */
+static int container_blob(struct nslsm_state *st, const struct oci_request *r, uint32_t id,
+			  struct nslsm_task_blob *blob)
+{
+	uint32_t labels[NSLSM_MAX_MODULES] = {}, onexec = 0;
+
+	if (r->aa_profile[0]) {
+		phase = "io.nslsm.apparmor.profile";
+		if (!(st->ns[id].modules & (1u << NSLSM_MOD_APPARMOR)))
+			return nslsm_fail("namespace '%s' does not enable the apparmor module",
+					  r->ns);
+		if (module_by_id(NSLSM_MOD_APPARMOR)->resolve_label(id, r->aa_profile, &onexec))
+			return -1;
+	}
+	phase = "enrolment";
+	if (ns_enrol_blob(st->ns, id, r->contid, labels, blob))
+		return -1;
+	/* entered at the exec of the entrypoint, as nslsm run --apparmor */
+	blob->aa_onexec = onexec;
+	/* the runtime started the container (boundary.signal=parent) */
+	blob->entry_tgid = getppid();
+	return 0;
+}
+
+static int create_runtime(struct oci_state *state)
+{
+	struct oci_request r = {};
+	struct aa_policy pol = {};
+	struct nslsm_task_blob blob;
+	struct nslsm_state st = {};
+	struct oci_state os = *state;
+	char path[PATH_MAX];
+	bool created = false, recorded = false, opened = false;
+	uint32_t id = 0;
+	int pidfd = -1, rc = -1;
+
+	/* everything from outside is checked before anything is changed */
+	phase = NULL;
+	if (os.pid <= 0) {
+		nslsm_fail("state: no \"pid\" of the container's process (status '%s')", os.status);
+		goto out;
+	}
+	if (!os.annotations && config_annotations(&os))
+		goto out;
+	if (oci_request_parse(&os, &r) || load_policy_files(&r, &pol))
+		goto out;
+	phase = "container process";
+	pidfd = container_pidfd(os.pid);
+	if (pidfd < 0)
+		goto out;
+	phase = "nslsm";
+	if (state_open(&st, true) || state_lock(&st))
+		goto out;
+	opened = true;
+	if (make_namespace(&st, &r, &pol, &id, &created) || container_blob(&st, &r, id, &blob))
+		goto out;
+	phase = "record";
+	if (record_write(os.id, r.ns, id, created, r.contid, os.pid))
+		goto out;
+	recorded = true;
+	phase = "enrolment";
+	if (admin_enrol_pidfd(&st, pidfd, os.pid, &blob) < 0)
+		goto out;
+	rc = 0;
+out:
+	if (rc) {
+		char why[1024];
+
+		/* undo, keeping the first error's message */
+		snprintf(why, sizeof(why), "%s", nslsm_error());
+		if (recorded) {
+			record_path(os.id, path, sizeof(path));
+			unlink(path);
+		}
+		if (created && admin_ns_delete(&st, id))
+			fprintf(stderr, "nslsm-oci-hook: undoing: %s\n", nslsm_error());
+		nslsm_fail("%s", why);
+		failed();
+	}
+	if (opened)
+		state_close(&st);
+	if (pidfd >= 0)
+		close(pidfd);
+	aa_policy_free(&pol);
+	oci_request_free(&r);
+	oci_state_free(&os);
+	return rc ? 1 : 0;
+}
+
+static int poststop(struct oci_state *state)
+{
+	struct oci_state os = *state;
+	struct nslsm_state st;
+	char path[PATH_MAX];
+	struct record rec;
+	int found, rc = -1;
+
+	phase = "record";
+	found = record_read(os.id, &rec);
+	record_path(os.id, path, sizeof(path));
+	oci_state_free(&os);
+	if (found <= 0)
+		return found < 0 ? failed() : 0;
+	phase = "nslsm";
+	if (!state_loaded()) {
+		/* unloaded since: every namespace went with it */
+		unlink(path);
+		return 0;
+	}
+	if (state_open(&st, true) || state_lock(&st)) {
+		state_close(&st);
+		return failed();
+	}
+	phase = "removing the namespace";
+	if (!rec.created) {
+		rc = 0;
+	} else if (!ns_in_use(&st.ns[rec.ns_id]) ||
+		   strncmp(st.ns[rec.ns_id].name, rec.ns, NSLSM_NAME_MAX)) {
+		/* removed by hand since, its slot maybe reused: not ours now */
+		fprintf(stderr, "nslsm-oci-hook: poststop: namespace '%s' (id %u) is gone "
+				"already\n", rec.ns, rec.ns_id);
+		rc = 0;
+	} else {
+		rc = admin_ns_delete(&st, rec.ns_id);
+	}
+	state_close(&st);
+	if (rc)
+		return failed();
+	if (unlink(path) < 0 && errno != ENOENT) {
+		nslsm_fail_errno(errno, "removing %s", path);
+		return failed();
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct oci_state st;
+	const char *stage = argc == 2 ? argv[1] : NULL;
+
+	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		fputs(manual, stdout);
+		return 0;
+	}
+	if (argc > 2 || (stage && strcmp(stage, "createRuntime") && strcmp(stage, "poststop"))) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	if (read_state(&st)) {
+		hook_name = stage ? stage : hook_name;
+		return failed();
+	}
+	/* no stage given (one hooks.d file for both): the state's status says */
+	if (!stage)
+		stage = !strcmp(st.status, "stopped") ? "poststop"
+			: !strcmp(st.status, "creating") || !strcmp(st.status, "created")
+				? "createRuntime"
+				: NULL;
+	if (!stage) {
+		nslsm_fail("state: status '%s' is neither a createRuntime one ('creating', "
+			   "'created') nor 'stopped': give the stage as the argument", st.status);
+		oci_state_free(&st);
+		return failed();
+	}
+	hook_name = stage;
+	return !strcmp(stage, "poststop") ? poststop(&st) : create_runtime(&st);
+}
