@@ -95,8 +95,15 @@ static void dump_array(int fd, const struct bpf_map_info *info, int cpus)
 	uint64_t h = FNV_INIT;
 	unsigned int nonzero = 0;
 
+	size_t esz = (vs + 7) & ~7ul, mlen = esz * info->max_entries;
+	char *mem = info->map_flags & BPF_F_MMAPABLE ?
+			    mmap(NULL, mlen, PROT_READ, MAP_SHARED, fd, 0) : MAP_FAILED;
+
 	for (__u32 k = 0; k < info->max_entries; k++) {
-		if (bpf_map_lookup_elem(fd, &k, v) < 0) {
+		if (mem != MAP_FAILED) {
+			/* a million lookups would take minutes in the guest */
+			memcpy(v, mem + k * esz, vs);
+		} else if (bpf_map_lookup_elem(fd, &k, v) < 0) {
 			printf("  [%u] lookup failed: %s\n", k, strerror(errno));
 			continue;
 		}
@@ -107,6 +114,8 @@ static void dump_array(int fd, const struct bpf_map_info *info, int cpus)
 			printf("  [%u] %016llx\n", k, (unsigned long long)fnv(v, len, FNV_INIT));
 	}
 	printf("  %u non-zero entries, digest %016llx\n", nonzero, (unsigned long long)h);
+	if (mem != MAP_FAILED)
+		munmap(mem, mlen);
 	free(v);
 }
 
