@@ -35,12 +35,13 @@ UNIT_SRCS := $(wildcard tests/unit/*.c)
 OCI_LIBS  := $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson)
 HELPERS   := $(patsubst tests/helpers/%.c,$(BUILD)/tests/%,$(wildcard tests/helpers/*.c))
 
-# The loader includes the skeleton; nothing else of user space needs BPF.
+# The loader and reset include the skeleton; nothing else of user space needs BPF.
+SKEL_USERS := src/lib/loader.c src/lib/reset.c
 LIB_OBJS  := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
 CLI_OBJS  := $(patsubst %.c,$(BUILD)/obj/%.o,$(CLI_SRCS))
 DAEMON_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(DAEMON_SRCS))
 # Unit tests: the library without the loader, built with ASan/UBSan.
-UNIT_LIB  := $(filter-out src/lib/loader.c,$(LIB_SRCS))
+UNIT_LIB  := $(filter-out $(SKEL_USERS),$(LIB_SRCS))
 UNIT_OBJS := $(patsubst %.c,$(BUILD)/asan/%.o,$(UNIT_LIB) src/oci/request.c $(UNIT_SRCS))
 # The OCI hook: its parser (unit tested, fuzzed) and its main.
 OCI_OBJS  := $(patsubst %.c,$(BUILD)/obj/%.o,src/oci/request.c src/oci/hook.c)
@@ -75,7 +76,7 @@ $(BUILD)/nslsm.skel.h: $(BUILD)/nslsm.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name nslsm_bpf > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/obj/src/lib/loader.o: $(BUILD)/nslsm.skel.h
+$(patsubst %.c,$(BUILD)/obj/%.o,$(SKEL_USERS)): $(BUILD)/nslsm.skel.h
 
 $(BUILD)/obj/%.o: %.c $(HDRS)
 	$(call msg,CC,$@)
@@ -91,7 +92,7 @@ $(BUILD)/nslsm: $(LIB_OBJS) $(CLI_OBJS)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
 
-$(BUILD)/nslsmd: $(filter-out $(BUILD)/obj/src/lib/loader.o,$(LIB_OBJS)) $(DAEMON_OBJS)
+$(BUILD)/nslsmd: $(filter-out $(patsubst %.c,$(BUILD)/obj/%.o,$(SKEL_USERS)),$(LIB_OBJS)) $(DAEMON_OBJS)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LIBS) -laudit
 
@@ -107,6 +108,12 @@ $(BUILD)/tests/%: tests/helpers/%.c $(HDRS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -o $@ $< -lpthread
+
+# Reads nslsm's pinned maps: libbpf.
+$(BUILD)/tests/statedump: tests/helpers/statedump.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(LIBS)
 
 # Static: a task confined by an AppArmor profile needs no library to start.
 $(BUILD)/tests/aa_ops $(BUILD)/tests/reuse: $(BUILD)/tests/%: tests/helpers/%.c include/nslsm/prctl.h

@@ -12,6 +12,7 @@
 
 int cmd_load(int argc, char **argv);
 int cmd_unload(int argc, char **argv);
+int cmd_reset(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_modules(int argc, char **argv);
 int cmd_ns(int argc, char **argv);

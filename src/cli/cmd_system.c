@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* nslsm load | unload | status | modules */
+/* nslsm load | unload | reset | status | modules */
 #include <dirent.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -27,7 +27,7 @@ static int parse_flags(const char *cmd, int argc, char **argv, const struct opti
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:vfs", opts, &idx)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:vfsk", opts, &idx)) != -1) {
 		if (c == '?' || c == ':')
 			return usage_error(cmd, "unknown option '%s'", argv[optind - 1]), -1;
 		for (int i = 0; opts[i].name; i++)
@@ -83,6 +83,22 @@ int cmd_unload(int argc, char **argv)
 	if (nslsm_unload())
 		return fail();
 	printf("nslsm unloaded\n");
+	return EXIT_OK;
+}
+
+int cmd_reset(int argc, char **argv)
+{
+	static const struct option opts[] = { { "kill", no_argument, 0, 'k' }, { 0 } };
+	bool v[1] = {};
+	int killed = 0, removed = 0;
+
+	if (parse_flags("reset", argc, argv, opts, v))
+		return EXIT_USAGE;
+	if (nslsm_reset(v[0], &killed, &removed))
+		return fail();
+	printf("nslsm reset: the state of a fresh load, %d hooks attached (%d task%s killed, "
+	       "%d stray pin%s removed)\n", NSLSM_HOOK_COUNT, killed, killed == 1 ? "" : "s",
+	       removed, removed == 1 ? "" : "s");
 	return EXIT_OK;
 }
 

@@ -33,6 +33,23 @@ static const struct command commands[] = {
 	  "run unconfined afterwards, so unload refuses while any exists, unless\n"
 	  "--force is given.\n\n"
 	  "  -f, --force     unload even though enrolled tasks are alive\n" },
+	{ "reset", cmd_reset, "nslsm reset [--kill]",
+	  "Return the loaded nslsm to the state 'nslsm load' leaves, without detaching\n"
+	  "anything: every namespace but host is deleted with its settings, audit\n"
+	  "queue and rules; all AppArmor policy, Yama ptracer declarations, file\n"
+	  "owners, counters and container id delegations go; queued audit records\n"
+	  "are dropped (host gets a new, empty queue); files other than nslsm's own\n"
+	  "under /sys/fs/bpf/nslsm are removed. Enforcement of host stays attached\n"
+	  "throughout, with no module enabled, as after a load. Much faster than\n"
+	  "unload and load: no program is verified again.\n\n"
+	  "A task holding nslsm state (enrolled in a namespace, or an nslsm process\n"
+	  "such as nslsmd or 'nslsm audit --follow') would outlive its namespace, so\n"
+	  "reset refuses while any exists and names them, unless --kill is given.\n"
+	  "Reset changes nothing, and says to unload and load, when a pinned map or\n"
+	  "link is missing or belongs to another build of nslsm.\n\n"
+	  "The AppArmor policy epoch is the one value not put back: it moves on, so\n"
+	  "that no verdict cached before the reset can answer after it.\n\n"
+	  "  -k, --kill      kill (SIGKILL) every such task first, and wait for it\n" },
 	{ "status", cmd_status, "nslsm status [--json]",
 	  "Whether nslsm is loaded, the kernel's active LSMs, the hooks attached,\n"
 	  "namespaces, enrolled tasks, and the counters (audit records written and\n"

@@ -36,7 +36,7 @@ static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list 
 	return vfprintf(stderr, fmt, ap);
 }
 
-static int remove_dir(const char *path)
+int nslsm_remove_dir(const char *path)
 {
 	struct dirent *de;
 	DIR *d = opendir(path);
@@ -51,7 +51,7 @@ static int remove_dir(const char *path)
 			continue;
 		snprintf(child, sizeof(child), "%s/%s", path, de->d_name);
 		if (de->d_type == DT_DIR) {
-			if (remove_dir(child))
+			if (nslsm_remove_dir(child))
 				rc = -1;
 		} else if (unlink(child) < 0) {
 			rc = nslsm_fail_errno(errno, "removing %s", child);
@@ -78,7 +78,7 @@ static int check_bpffs(void)
 static const char *no_bpf_lsm_hint =
 	"run nslsm in the bundled guest instead: tests/vm/run build/nslsm load";
 
-static int check_kernel_lsm(char *list, size_t len)
+int nslsm_check_kernel_lsm(char *list, size_t len)
 {
 	if (kernel_lsm_list(list, len) < 0) {
 		/* Unknown: let the attach decide. */
@@ -117,7 +117,7 @@ static void kallsyms_addrs(const char *const *names, uint64_t *addrs, int n)
 	fclose(f);
 }
 
-static int init_state(struct nslsm_bpf *skel, const char *lsm_list)
+int nslsm_init_state(int config_fd, int namespaces_fd, int audit_queues_fd, const char *lsm_list)
 {
 	struct nslsm_config cfg = {};
 	struct nslsm_ns *table;
@@ -140,16 +140,32 @@ static int init_state(struct nslsm_bpf *skel, const char *lsm_list)
 		cfg.mount_seq_addr = addrs[1];
 		cfg.file_systems_addr = addrs[2];
 	}
-	if (bpf_map_update_elem(bpf_map__fd(skel->maps.nslsm_config), &zero, &cfg, BPF_ANY) < 0)
+	if (bpf_map_update_elem(config_fd, &zero, &cfg, BPF_ANY) < 0)
 		return nslsm_fail_errno(errno, "writing nslsm configuration");
-	table = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
-		     bpf_map__fd(skel->maps.namespaces), 0);
+	table = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, namespaces_fd, 0);
 	if (table == MAP_FAILED)
 		return nslsm_fail_errno(errno, "mapping the namespace table");
 	ns_table_init(table);
 	munmap(table, size);
-	return audit_queue_make(bpf_map__fd(skel->maps.audit_queues), NSLSM_HOST_ID,
-				NSLSM_AUDIT_QUEUE_HOST);
+	return audit_queue_make(audit_queues_fd, NSLSM_HOST_ID, NSLSM_AUDIT_QUEUE_HOST);
+}
+
+const char *nslsm_map_pin_name(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+
+	/* bpffs refuses '.': "nslsm_bp.bss" is pinned as "bss". */
+	if (dot)
+		return dot + 1;
+	if (!strncmp(name, "nslsm_", 6))
+		return name + 6;	/* nslsm_config -> config */
+	return name;
+}
+
+const char *nslsm_link_pin_name(const char *prog)
+{
+	/* nslsm_file_open -> links/file_open */
+	return !strncmp(prog, "nslsm_", 6) ? prog + 6 : prog;
 }
 
 static int pin_all(struct nslsm_bpf *skel)
@@ -163,13 +179,8 @@ static int pin_all(struct nslsm_bpf *skel)
 	if (mkdir(NSLSM_MAP_DIR, 0700) < 0 || mkdir(NSLSM_LINK_DIR, 0700) < 0)
 		return nslsm_fail_errno(errno, "creating %s/{maps,links}", NSLSM_PIN_DIR);
 	bpf_object__for_each_map(map, skel->obj) {
-		const char *name = bpf_map__name(map), *dot = strrchr(name, '.');
+		const char *name = nslsm_map_pin_name(bpf_map__name(map));
 
-		/* bpffs refuses '.': "nslsm_bp.bss" is pinned as "bss". */
-		if (dot)
-			name = dot + 1;
-		else if (!strncmp(name, "nslsm_", 6))
-			name += 6;	/* nslsm_config -> config */
 		snprintf(path, sizeof(path), "%s/%s", NSLSM_MAP_DIR, name);
 		if (bpf_map__pin(map, path) < 0)
 			return nslsm_fail_errno(errno, "pinning map %s at %s", name, path);
@@ -186,9 +197,7 @@ static int pin_all(struct nslsm_bpf *skel)
 							"programs; %s", name, no_bpf_lsm_hint);
 			return nslsm_fail_errno(err, "attaching %s", name);
 		}
-		/* nslsm_file_open -> links/file_open */
-		snprintf(path, sizeof(path), "%s/%s", NSLSM_LINK_DIR,
-			 !strncmp(name, "nslsm_", 6) ? name + 6 : name);
+		snprintf(path, sizeof(path), "%s/%s", NSLSM_LINK_DIR, nslsm_link_pin_name(name));
 		err = bpf_link__pin(link, path);
 		if (err) {
 			bpf_link__destroy(link);
@@ -259,7 +268,7 @@ int nslsm_load(bool verbose, bool stats)
 	if (access(NSLSM_PIN_DIR, F_OK) == 0)
 		return nslsm_fail("nslsm is already loaded (%s exists); 'nslsm unload' first",
 				  NSLSM_PIN_DIR);
-	if (check_kernel_lsm(lsm_list, sizeof(lsm_list)))
+	if (nslsm_check_kernel_lsm(lsm_list, sizeof(lsm_list)))
 		return -1;
 	libbpf_verbose = verbose;
 	libbpf_set_print(print_libbpf);
@@ -275,13 +284,15 @@ int nslsm_load(bool verbose, bool stats)
 	}
 	if (stats)
 		stats_print(skel, &ps);
-	if (init_state(skel, lsm_list))
+	if (nslsm_init_state(bpf_map__fd(skel->maps.nslsm_config),
+			     bpf_map__fd(skel->maps.namespaces),
+			     bpf_map__fd(skel->maps.audit_queues), lsm_list))
 		goto out;
 	if (pin_all(skel)) {
 		char msg[1024];
 
 		snprintf(msg, sizeof(msg), "%s", nslsm_error());
-		remove_dir(NSLSM_PIN_DIR);
+		nslsm_remove_dir(NSLSM_PIN_DIR);
 		nslsm_fail("%s", msg);
 		goto out;
 	}
@@ -299,7 +310,7 @@ int nslsm_unload(void)
 	if (access(NSLSM_PIN_DIR, F_OK) != 0)
 		return nslsm_fail("nslsm is not loaded (no %s)", NSLSM_PIN_DIR);
 	/* Links first: enforcement stops before the maps go. */
-	if (remove_dir(NSLSM_LINK_DIR))
+	if (nslsm_remove_dir(NSLSM_LINK_DIR))
 		return -1;
-	return remove_dir(NSLSM_PIN_DIR);
+	return nslsm_remove_dir(NSLSM_PIN_DIR);
 }

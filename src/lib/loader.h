@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* `nslsm load` and `nslsm unload`: all or nothing. */
+/* `nslsm load`, `nslsm unload` (all or nothing) and `nslsm reset`. */
 #ifndef NSLSM_LOADER_H
 #define NSLSM_LOADER_H
 
@@ -11,5 +11,21 @@
 int nslsm_load(bool verbose, bool stats);
 /* Remove every pin (the links detach as their last reference goes). */
 int nslsm_unload(void);
+/* Return the loaded nslsm to the state `nslsm load` leaves, programs and
+ * links untouched (src/lib/reset.c). Refuses while another task holds
+ * task storage (enrolled, or an nslsm process such as nslsmd), unless
+ * kill: then those tasks are killed first. Counts the tasks killed and
+ * the stray pins removed. */
+int nslsm_reset(bool kill, int *killed, int *removed);
+
+/* Shared by load and reset. */
+/* The state of a fresh load in the config, namespaces and audit queue maps. */
+int nslsm_init_state(int config_fd, int namespaces_fd, int audit_queues_fd, const char *lsm_list);
+/* Where a map / a program's link is pinned: maps/NAME, links/NAME. */
+const char *nslsm_map_pin_name(const char *map);
+const char *nslsm_link_pin_name(const char *prog);
+/* The kernel's active LSM list in list; fails when it lacks 'bpf'. */
+int nslsm_check_kernel_lsm(char *list, size_t len);
+int nslsm_remove_dir(const char *path);
 
 #endif /* NSLSM_LOADER_H */

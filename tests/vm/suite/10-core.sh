@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # Core: loading, pins, blobs, namespaces, bounded enforcement.
 
+# needs: fresh-load
 test_load_pins_every_hook_and_map() {
 	local links maps
 	links=$(ls /sys/fs/bpf/nslsm/links | wc -l)
@@ -162,6 +163,63 @@ test_unload_refuses_while_tasks_are_enrolled() {
 	start_target "$NSLSM" run --ns box -- "$PROBE" sleep 60 >/dev/null
 	expect_fail "still alive" nslsm unload
 	[ -d /sys/fs/bpf/nslsm/links ] || die "unload removed pins after refusing"
+	nslsm unload --force
+	nslsm load
+}
+
+# Every kind of state nslsm keeps, then `nslsm reset`: the whole pinned
+# state must be the one the fresh load left, entry for entry.
+# needs: fresh-load
+test_reset_returns_every_map_and_pin_to_the_state_of_a_fresh_load() {
+	local fresh after
+	fresh=$(state_dump)
+	expect_contains "map namespaces" "$fresh"
+	expect_contains "link file_open" "$fresh"
+	nslsm ns create box --modules yama,apparmor
+	nslsm ns create inner --parent box --modules yama
+	nslsm ns set box yama.ptrace_scope=3 apparmor.mode=enforce audit.queue=65536 \
+		audit.rate=1000 audit.coalesce=100 audit.delegate_contid=1 boundary.signal=parent
+	nslsm apparmor load box "$ROOT/tests/apparmor/corpus/caps.profile" >/dev/null
+	nslsm audit rule add box never module=boundary
+	start_nslsmd
+	target=$(start_target "$PROBE" sleep 120)
+	start_target "$NSLSM" run --ns inner --contid 7 -- "$PROBE" sleep 120 >/dev/null
+	start_target "$NSLSM" run --ns box -- "$PROBE" declare any 120 >/dev/null
+	expect_denied_by yama -- run_in box "$PROBE" attach "$target"
+	mkdir /sys/fs/bpf/nslsm/stray
+	after=$(state_dump)
+	[ "$after" != "$fresh" ] || die "the test changed no state"
+	expect_contains "live tasks hold an entry" "$after"
+
+	# Refused while tasks hold state, and nothing changed.
+	expect_fail "still hold nslsm state" nslsm reset
+	expect_contains "box" "$(nslsm ns list)"
+
+	expect_contains "fresh load" "$(nslsm reset --kill)"
+	after=$(state_dump)
+	if [ "$after" != "$fresh" ]; then
+		diff -u <(echo "$fresh") <(echo "$after") >&2 || true
+		die "the state after reset differs from the fresh load's (diff above)"
+	fi
+	# The one value put forward, not back: no cached verdict answers again.
+	expect_contains "1 non-zero entries" "$("$STATEDUMP" | sed -n '/^map aa_epoch /,/digest/p')"
+	expect_contains "namespaces:     1" "$(nslsm status)"
+
+	# Enforcement after the reset, as after a load (nslsmd was killed:
+	# nslsm audit reads the queues itself once its socket is gone).
+	rm -f /run/nslsm/nslsmd.sock
+	nslsm ns create box --modules yama
+	nslsm ns set box yama.ptrace_scope=3
+	target=$(start_target "$PROBE" sleep 60)
+	expect_allowed "$PROBE" attach "$target"
+	expect_denied_by yama -- run_in box "$PROBE" attach "$target"
+}
+
+test_reset_refuses_a_missing_pin_and_changes_nothing() {
+	nslsm ns create box --modules yama
+	rm /sys/fs/bpf/nslsm/links/file_open
+	expect_fail "nslsm unload' and 'nslsm load" nslsm reset --kill
+	expect_contains "box" "$(nslsm ns list)"
 	nslsm unload --force
 	nslsm load
 }

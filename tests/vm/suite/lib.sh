@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Helpers for the VM suite: sourced by run-guest, used by the *.sh suites.
 # Every test is a function test_NAME run in its own subshell (under set -e)
-# on a freshly loaded nslsm; an assertion that fails prints why and exits
+# on nslsm in the state of a fresh load (run-guest); an assertion that fails prints why and exits
 # the subshell, and so does any command that fails unexpectedly.
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
@@ -127,16 +127,42 @@ deny_in() {
 	"$NSLSM" run --ns "$1" --contid "$2" -- "$PROBE" attach "$target" >/dev/null || true
 }
 
-# Fresh state before every test.
-reset_nslsm() {
-	if [ -d /sys/fs/bpf/nslsm ]; then
-		"$NSLSM" unload --force >/dev/null || return 1
-	fi
+STATEDUMP=$ROOT/build/tests/statedump
+
+# nslsm's whole pinned state, as equal for equal states (the AppArmor
+# policy epoch, which reset moves on instead of zeroing, left out).
+state_dump() {
+	"$STATEDUMP" --except aa_epoch
+}
+
+# What every test starts from, besides nslsm's state: no scratch files, no
+# nslsmd socket, and the kernel's own Yama out of the way (its default scope
+# is 1: it must not decide for us).
+clean_test_env() {
 	rm -rf "$SCRATCH" /run/nslsm/nslsmd.sock
 	mkdir -p "$SCRATCH"
-	# The kernel's own Yama must not decide for us (its default scope is 1).
 	if [ -w /proc/sys/kernel/yama/ptrace_scope ]; then
 		echo 0 >/proc/sys/kernel/yama/ptrace_scope
 	fi
+}
+
+# A freshly loaded nslsm (unloading first if loaded).
+fresh_load() {
+	if [ -d /sys/fs/bpf/nslsm ]; then
+		"$NSLSM" unload --force >/dev/null || return 1
+	fi
+	clean_test_env
 	"$NSLSM" load >/dev/null
+}
+
+# The state of a fresh load without loading again: the tasks the last test
+# left holding nslsm state are killed, then `nslsm reset` (loads when the
+# last test left nslsm unloaded).
+reset_nslsm() {
+	if [ ! -d /sys/fs/bpf/nslsm ]; then
+		fresh_load
+		return
+	fi
+	"$NSLSM" reset --kill >/dev/null || return 1
+	clean_test_env
 }
