@@ -115,6 +115,12 @@ $(BUILD)/tests/statedump: tests/helpers/statedump.c
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -o $@ $< $(LIBS)
 
+# nslsm's SELinux decision against the kernel's (tests/vm/selinux): the library.
+$(BUILD)/tests/se_kernel_diff: tests/helpers/se_kernel_diff.c $(filter-out $(patsubst %.c,$(BUILD)/obj/%.o,$(SKEL_USERS)),$(LIB_OBJS))
+	$(call msg,LD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+
 # Static: a task confined by an AppArmor profile needs no library to start.
 $(BUILD)/tests/aa_ops $(BUILD)/tests/reuse: $(BUILD)/tests/%: tests/helpers/%.c include/nslsm/prctl.h
 	$(call msg,CC,$@)

@@ -27,6 +27,7 @@
 
 #include "lib/error.h"
 #include "selinux/internal.h"
+#include "selinux/sample.h"
 #include "test.h"
 
 #define REFPOLICY "/etc/selinux/default/policy/policy.33"
@@ -42,169 +43,12 @@ static uint64_t rnd(void)
 	return rng_state;
 }
 
-static uint32_t rnd_below(uint32_t n)
-{
-	return n ? (uint32_t)(rnd() % n) : 0;
-}
-
 static double now_ms(void)
 {
 	struct timespec t;
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
-}
-
-/* ---- generating valid contexts from the compiled tables -------------- */
-
-struct idlist {
-	uint16_t *v;
-	uint32_t n;
-};
-
-struct gen {
-	const struct se_policy *p;
-	struct idlist *role_types;	/* [nroles] concrete types */
-	struct idlist *type_roles;	/* [ntypes] roles (not object_r) */
-	struct idlist *role_users;	/* [nroles] */
-	struct idlist *attr_types;	/* [ntypes] concrete types having it */
-	struct idlist concrete;		/* every non-attribute type */
-};
-
-static void push(struct idlist *l, uint16_t v)
-{
-	l->v = realloc(l->v, (l->n + 1) * sizeof(*l->v));
-	l->v[l->n++] = v;
-}
-
-static void gen_init(struct gen *g, const struct se_policy *p)
-{
-	memset(g, 0, sizeof(*g));
-	g->p = p;
-	g->role_types = calloc(p->hdr.nroles, sizeof(struct idlist));
-	g->role_users = calloc(p->hdr.nroles, sizeof(struct idlist));
-	g->type_roles = calloc(p->hdr.ntypes, sizeof(struct idlist));
-	g->attr_types = calloc(p->hdr.ntypes, sizeof(struct idlist));
-	for (uint32_t t = 1; t <= p->hdr.ntypes; t++) {
-		const struct nslsm_se_type *ty = &p->types[t - 1];
-
-		if (ty->flags & NSLSM_SE_TYPE_ATTRIBUTE)
-			continue;
-		push(&g->concrete, t);
-		for (uint32_t k = 0; k < ty->nattrs; k++)
-			push(&g->attr_types[ty->attrs[k] - 1], t);
-		for (uint32_t r = 2; r <= p->hdr.nroles; r++)
-			if (se_hash_get(&p->role_types, se_pair(r, t), NULL)) {
-				push(&g->role_types[r - 1], t);
-				push(&g->type_roles[t - 1], r);
-			}
-	}
-	for (uint32_t r = 1; r <= p->hdr.nroles; r++)
-		for (uint32_t u = 1; u <= p->hdr.nusers; u++)
-			if (r == 1 || se_hash_get(&p->user_roles, se_pair(u, r), NULL))
-				push(&g->role_users[r - 1], u);
-}
-
-static void gen_free(struct gen *g)
-{
-	for (uint32_t r = 0; r < g->p->hdr.nroles; r++) {
-		free(g->role_types[r].v);
-		free(g->role_users[r].v);
-	}
-	for (uint32_t t = 0; t < g->p->hdr.ntypes; t++) {
-		free(g->type_roles[t].v);
-		free(g->attr_types[t].v);
-	}
-	free(g->role_types);
-	free(g->role_users);
-	free(g->type_roles);
-	free(g->attr_types);
-	free(g->concrete.v);
-}
-
-/* A random range within user u's, each level within its sensitivity's. */
-static void gen_range(const struct gen *g, uint32_t u, struct nslsm_se_range *r)
-{
-	const struct se_policy *p = g->p;
-	const struct nslsm_se_range *ur = &p->users[u - 1].range;
-	struct nslsm_se_level *hi = &r->high, *lo = &r->low;
-
-	memset(r, 0, sizeof(*r));
-	if (!(p->hdr.flags & NSLSM_SE_MLS))
-		return;
-	hi->sens = ur->low.sens + rnd_below(ur->high.sens - ur->low.sens + 1);
-	lo->sens = ur->low.sens + rnd_below(hi->sens - ur->low.sens + 1);
-	for (int w = 0; w < NSLSM_SE_CAT_WORDS; w++) {
-		uint64_t pick = rnd_below(4) == 0 ? ~0ULL : rnd() & rnd();
-
-		hi->cats[w] = (ur->low.cats[w] | (pick & ur->high.cats[w])) &
-			      p->sens_cats[hi->sens - 1].cats[w];
-		pick = rnd_below(3) == 0 ? ~0ULL : rnd() & rnd() & rnd();
-		lo->cats[w] = (ur->low.cats[w] | (pick & hi->cats[w])) &
-			      p->sens_cats[lo->sens - 1].cats[w];
-	}
-}
-
-/* A subject-like context with type t (0: any), or object_r if obj. */
-static bool gen_context(const struct gen *g, uint32_t t, bool obj, struct nslsm_se_context *c)
-{
-	const struct se_policy *p = g->p;
-
-	for (int tries = 0; tries < 64; tries++) {
-		uint32_t r;
-		const struct idlist *users;
-
-		memset(c, 0, sizeof(*c));
-		if (obj) {
-			r = 1;
-			c->type = t ? t : g->concrete.v[rnd_below(g->concrete.n)];
-		} else if (t) {
-			if (!g->type_roles[t - 1].n)
-				return false;
-			r = g->type_roles[t - 1].v[rnd_below(g->type_roles[t - 1].n)];
-			c->type = t;
-		} else {
-			r = 2 + rnd_below(p->hdr.nroles - 1);
-			if (!g->role_types[r - 1].n)
-				continue;
-			c->type = g->role_types[r - 1].v[rnd_below(g->role_types[r - 1].n)];
-		}
-		users = &g->role_users[r - 1];
-		if (!users->n)
-			continue;
-		c->role = r;
-		c->user = users->v[rnd_below(users->n)];
-		gen_range(g, c->user, &c->range);
-		if (se_context_valid(p, c))
-			return true;
-	}
-	return false;
-}
-
-/* A triple: half drawn from the access vector table (so that rules apply),
- * half at random. */
-static bool gen_triple(const struct gen *g, struct nslsm_se_context *s, struct nslsm_se_context *t,
-		       uint32_t *tclass)
-{
-	const struct se_policy *p = g->p;
-
-	if (rnd_below(2) && p->av.n) {
-		uint64_t key;
-		const struct idlist *ss, *ts;
-
-		do
-			key = p->av.keys[rnd_below(p->av.cap)];
-		while (!key);
-		ss = &g->attr_types[(key & 0xffff) - 1];
-		ts = &g->attr_types[(key >> 16 & 0xffff) - 1];
-		*tclass = key >> 32 & 0xffff;
-		if (ss->n && ts->n &&
-		    gen_context(g, ss->v[rnd_below(ss->n)], false, s) &&
-		    gen_context(g, ts->v[rnd_below(ts->n)], rnd_below(2), t))
-			return true;
-	}
-	*tclass = 1 + rnd_below(p->hdr.nclasses);
-	return gen_context(g, 0, false, s) && gen_context(g, 0, rnd_below(2), t);
 }
 
 /* ---- the comparison -------------------------------------------------- */
@@ -267,7 +111,7 @@ static void fresh_sidtab(void)
 }
 
 /* n triples; returns the number of disagreements (each printed). */
-static uint64_t compare(const struct oracle *o, struct se_policy *p, const struct gen *g, uint64_t n,
+static uint64_t compare(const struct oracle *o, struct se_policy *p, struct se_sampler *g, uint64_t n,
 			uint64_t *compared)
 {
 	uint64_t bad = 0, skipped = 0;
@@ -286,7 +130,7 @@ static uint64_t compare(const struct oracle *o, struct se_policy *p, const struc
 		uint32_t tclass;
 		bool permissive;
 
-		if (!gen_triple(g, &s, &t, &tclass)) {
+		if (!se_sample_triple(g, &s, &t, &tclass)) {
 			skipped++;
 			continue;
 		}
@@ -348,7 +192,7 @@ TEST(selinux_refpolicy_decisions_agree_with_libsepol)
 	uint64_t n = env_samples("NSLSM_SE_SAMPLES", 5000), compared, bad;
 	struct oracle o = { 0 };
 	struct se_policy p;
-	struct gen g;
+	struct se_sampler g;
 	double t0;
 
 	EXPECT(access(REFPOLICY, R_OK) == 0);
@@ -358,15 +202,15 @@ TEST(selinux_refpolicy_decisions_agree_with_libsepol)
 	EXPECT_EQ(se_policy_read_file(REFPOLICY, &p), 0);
 	printf("    compiled in %.1f ms\n", now_ms() - t0);
 	EXPECT_EQ(oracle_load(&o, REFPOLICY), 0);
-	gen_init(&g, &p);
-	rng_state = 0x5e11c0de;
+	se_sampler_init(&g, &p);
+	g.rng = rng_state = 0x5e11c0de;
 	t0 = now_ms();
 	bad = compare(&o, &p, &g, n, &compared);
 	printf("    %llu triples compared in %.0f ms, %llu disagreements\n",
 	       (unsigned long long)compared, now_ms() - t0, (unsigned long long)bad);
 	EXPECT_EQ(bad, 0);
 	EXPECT(compared * 10 >= n * 9);
-	gen_free(&g);
+	se_sampler_free(&g);
 	se_policy_free(&p);
 	oracle_free(&o);
 }
@@ -376,7 +220,7 @@ TEST(selinux_refpolicy_decisions_agree_with_every_boolean_flipped)
 	uint64_t n = env_samples("NSLSM_SE_SAMPLES", 5000) / 4, compared, bad = 0, total = 0;
 	struct oracle o = { 0 };
 	struct se_policy p;
-	struct gen g;
+	struct se_sampler g;
 
 	if (access(REFPOLICY, R_OK)) {
 		EXPECT(access(REFPOLICY, R_OK) == 0);
@@ -384,8 +228,8 @@ TEST(selinux_refpolicy_decisions_agree_with_every_boolean_flipped)
 	}
 	EXPECT_EQ(se_policy_read_file(REFPOLICY, &p), 0);
 	EXPECT_EQ(oracle_load(&o, REFPOLICY), 0);
-	gen_init(&g, &p);
-	rng_state = 0xb001ea;
+	se_sampler_init(&g, &p);
+	g.rng = rng_state = 0xb001ea;
 	/* all off, all on, two random assignments */
 	for (int round = 0; round < 4; round++) {
 		set_bools_both(&o, &p, round == 0 ? 0 : round == 1 ? ~0ULL - 1 : UINT64_MAX);
@@ -397,7 +241,7 @@ TEST(selinux_refpolicy_decisions_agree_with_every_boolean_flipped)
 	printf("    %llu triples compared over 4 boolean assignments, %llu disagreements\n",
 	       (unsigned long long)total, (unsigned long long)bad);
 	EXPECT_EQ(bad, 0);
-	gen_free(&g);
+	se_sampler_free(&g);
 	se_policy_free(&p);
 	oracle_free(&o);
 }
@@ -449,7 +293,7 @@ TEST(selinux_small_cil_agrees_with_libsepol_in_every_variant)
 				char path[512];
 				struct oracle o = { 0 };
 				struct se_policy p;
-				struct gen g;
+				struct se_sampler g;
 				uint64_t compared;
 
 				EXPECT_EQ(build_cil(dir, "p", mls[m], vers[v], unknown[u], NULL), 0);
@@ -463,14 +307,14 @@ TEST(selinux_small_cil_agrees_with_libsepol_in_every_variant)
 				EXPECT_EQ(p.hdr.handle_unknown, unknown_val[u]);
 				EXPECT_EQ(!!(p.hdr.flags & NSLSM_SE_MLS), m == 0);
 				EXPECT_EQ(oracle_load(&o, path), 0);
-				gen_init(&g, &p);
-				rng_state = 0x5a11 + m * 7 + v * 3 + u;
+				se_sampler_init(&g, &p);
+				g.rng = rng_state = 0x5a11 + m * 7 + v * 3 + u;
 				for (uint64_t bits = 0; bits < 4; bits++) {
 					set_bools_both(&o, &p, bits);
 					bad += compare(&o, &p, &g, 3000, &compared);
 					total += compared;
 				}
-				gen_free(&g);
+				se_sampler_free(&g);
 				se_policy_free(&p);
 				oracle_free(&o);
 			}
