@@ -26,7 +26,7 @@ LIBSEPOL  ?= $(shell $(CC) -print-file-name=libsepol.a)
 LIBS      := -lbpf -lelf -lz $(LIBSEPOL)
 
 LIB_SRCS  := $(wildcard src/lib/*.c) $(wildcard src/yama/*.c) $(wildcard src/apparmor/*.c) $(wildcard src/selinux/*.c) src/daemon/client.c
-DAEMON_SRCS := src/daemon/nslsmd.c src/daemon/sinks.c
+DAEMON_SRCS := src/daemon/nslsmd.c src/daemon/sinks.c src/daemon/delegate.c
 CLI_SRCS  := $(wildcard src/cli/*.c)
 BPF_SRCS  := bpf/nslsm.bpf.c
 BPF_DEPS  := $(shell find bpf include -name '*.h' -o -name '*.def')
@@ -44,7 +44,7 @@ DAEMON_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(DAEMON_SRCS))
 UNIT_LIB  := $(filter-out $(SKEL_USERS),$(LIB_SRCS))
 UNIT_OBJS := $(patsubst %.c,$(BUILD)/asan/%.o,$(UNIT_LIB) src/oci/request.c $(UNIT_SRCS))
 # The OCI hook: its parser (unit tested, fuzzed) and its main.
-OCI_OBJS  := $(patsubst %.c,$(BUILD)/obj/%.o,src/oci/request.c src/oci/hook.c)
+OCI_OBJS  := $(patsubst %.c,$(BUILD)/obj/%.o,src/oci/request.c src/oci/hook.c src/oci/mount.c)
 
 # make install [PREFIX=/usr/local] [DESTDIR=...]
 PREFIX     ?= /usr/local
@@ -60,7 +60,7 @@ HOOKSDIR   ?= $(PREFIX)/share/containers/oci/hooks.d
 INSTALL    ?= install
 
 .PHONY: all check unit vm clean format bench bench-audit fuzz install uninstall
-all: $(BUILD)/nslsm $(BUILD)/nslsmd $(BUILD)/nslsm-oci-hook $(BUILD)/nslsm-aa-exec $(BUILD)/unit_tests $(BUILD)/fuzz_inputs $(HELPERS)
+all: $(BUILD)/nslsm $(BUILD)/nslsm.static $(BUILD)/nslsmd $(BUILD)/nslsm-oci-hook $(BUILD)/nslsm-aa-exec $(BUILD)/unit_tests $(BUILD)/fuzz_inputs $(HELPERS)
 
 $(BUILD)/vmlinux.h:
 	$(call msg,GEN,$@)
@@ -91,6 +91,12 @@ $(BUILD)/asan/%.o: %.c $(HDRS)
 $(BUILD)/nslsm: $(LIB_OBJS) $(CLI_OBJS)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+
+# Static: copied into a container image, it administers the container from
+# inside through nslsmd (io.nslsm.admin=1) with no library of the image's.
+$(BUILD)/nslsm.static: $(LIB_OBJS) $(CLI_OBJS)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(CFLAGS) -static -o $@ $^ $(LIBS)
 
 $(BUILD)/nslsmd: $(filter-out $(patsubst %.c,$(BUILD)/obj/%.o,$(SKEL_USERS)),$(LIB_OBJS)) $(DAEMON_OBJS)
 	$(call msg,LD,$@)

@@ -28,6 +28,9 @@ enum nslsm_module_id {
 /* Records made by the namespace boundary (bpf/core/boundary.h), which like
  * self-protection is not a module and binds every enrolled task. */
 #define NSLSM_SOURCE_BOUNDARY 0xfd
+/* Records nslsmd makes of the administration requests it refuses
+ * (src/daemon/delegate.h): user space only, never a verdict of BPF. */
+#define NSLSM_SOURCE_ADMIN 0xfc
 
 _Static_assert(NSLSM_MOD_COUNT <= NSLSM_MAX_MODULES, "too many modules");
 
@@ -193,6 +196,9 @@ enum nslsm_aa_ns_mode {
 
 enum nslsm_ns_flag {
 	NSLSM_NS_IN_USE = 1u << 0,
+	/* admin.locked=1, set from the host: nslsmd refuses every request of
+	 * a task of this namespace or below (user space only). */
+	NSLSM_NS_ADMIN_LOCKED = 1u << 1,
 };
 
 /* A namespace: one slot of the "namespaces" array map, indexed by id. */

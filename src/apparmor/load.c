@@ -95,25 +95,37 @@ static int compile(const char *file, const char *features, char **out, size_t *l
 	return 0;
 }
 
+int aa_policy_binary_from_file(const char *file, const char *features, char **out, size_t *len)
+{
+	char *buf = NULL;
+	int fd, rc;
+
+	*len = 0;
+	fd = open(file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return nslsm_fail_errno(errno, "%s", file);
+	rc = read_bounded(fd, file, MAX_POLICY_BYTES, &buf, len);
+	close(fd);
+	if (rc)
+		return rc;
+	if (!is_binary_policy(buf, *len)) {
+		free(buf);
+		if (compile(file, features, &buf, len))
+			return -1;
+	}
+	*out = buf;
+	return 0;
+}
+
 int aa_policy_from_file(const char *file, const char *features, struct aa_policy *all)
 {
 	struct aa_policy one;
 	char *buf = NULL;
 	size_t len = 0;
-	int fd, rc;
+	int rc;
 
-	fd = open(file, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return nslsm_fail_errno(errno, "%s", file);
-	rc = read_bounded(fd, file, MAX_POLICY_BYTES, &buf, &len);
-	close(fd);
-	if (rc)
-		return rc;
-	if (!is_binary_policy(buf, len)) {
-		free(buf);
-		if (compile(file, features, &buf, &len))
-			return -1;
-	}
+	if (aa_policy_binary_from_file(file, features, &buf, &len))
+		return -1;
 	rc = aa_policy_unpack(buf, len, file, &one);
 	free(buf);
 	if (rc)

@@ -19,5 +19,9 @@ int aa_features_file(const char *given, char *out, size_t len);
 /* FILE (profile text or binary policy) -> validated profiles, appended to
  * `all`. apparmor_parser's messages go to stderr. */
 int aa_policy_from_file(const char *file, const char *features, struct aa_policy *all);
+/* FILE as binary policy (compiled if it is text), not yet validated: what
+ * `nslsm apparmor load` sends nslsmd from inside a namespace, nslsmd
+ * validating it. *out is malloc'ed. */
+int aa_policy_binary_from_file(const char *file, const char *features, char **out, size_t *len);
 
 #endif /* NSLSM_AA_LOAD_H */

@@ -4,6 +4,7 @@
 #define NSLSM_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* Exit statuses. */
 #define EXIT_OK 0
@@ -30,6 +31,14 @@ int fail(void);
 int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Print the manual of a command ("ns", "run", ...) to stdout. */
 int print_help(const char *cmd);
+/* Should apparmor, ns and status go through nslsmd (src/cli/remote.c)?
+ * $NSLSM_VIA_NSLSMD=1 or 0 says; else yes when nslsmd's socket is there
+ * and nslsm's pins are not (a container) or bpf() is refused (enrolled). */
+bool remote_wanted(void);
+/* One ADMIN request; nslsmd's output on stdout. Returns an exit status. */
+int remote_admin(const char *module, const char *op, const char *ns, char **args, int n_args,
+		 const void *payload, size_t len);
+
 /* argv[i] is -h or --help. */
 bool is_help(const char *arg);
 

@@ -12,6 +12,7 @@
 
 #include "apparmor/load.h"
 #include "apparmor/policy.h"
+#include "apparmor/status.h"
 #include "apparmor/store.h"
 #include "cli.h"
 #include "lib/error.h"
@@ -29,6 +30,38 @@ static int open_ns(struct nslsm_state *st, const char *name, int *id)
 		return nslsm_fail("namespace '%s' does not enable the apparmor module (nslsm ns set "
 				  "%s modules=...,apparmor)", name, name);
 	return 0;
+}
+
+/* load|replace through nslsmd: every FILE as binary policy, in one
+ * payload, which nslsmd validates and applies all or nothing. */
+static int remote_load(const char *sub, const char *ns, int n, char **files, const char *features)
+{
+	char *all = NULL, *buf;
+	size_t len = 0, one;
+	int rc;
+
+	for (int k = 0; k < n; k++) {
+		char *grown;
+
+		if (aa_policy_binary_from_file(files[k], features, &buf, &one)) {
+			free(all);
+			return fail();
+		}
+		grown = realloc(all, len + one);
+		if (!grown) {
+			free(buf);
+			free(all);
+			nslsm_fail("out of memory");
+			return fail();
+		}
+		all = grown;
+		memcpy(all + len, buf, one);
+		len += one;
+		free(buf);
+	}
+	rc = remote_admin("apparmor", sub, ns, NULL, 0, all, len);
+	free(all);
+	return rc;
 }
 
 static int change_cmd(const char *sub, enum aa_change op, int argc, char **argv)
@@ -54,6 +87,8 @@ static int change_cmd(const char *sub, enum aa_change op, int argc, char **argv)
 		if (aa_features_file(features_opt, features, sizeof(features)))
 			return fail();
 	}
+	if (op != AA_REMOVE && remote_wanted())
+		return remote_load(sub, argv[i], argc - i - 1, argv + i + 1, features);
 	/* compile and validate everything before touching the maps */
 	if (op == AA_REMOVE) {
 		names = calloc(argc, sizeof(*names));
@@ -97,6 +132,14 @@ static int change_cmd(const char *sub, enum aa_change op, int argc, char **argv)
 			if (aa_policy_from_file(argv[k], features, &pol))
 				goto out;
 	}
+	if (op == AA_REMOVE && remote_wanted()) {
+		int status = remote_admin("apparmor", "remove", argv[i], names, n_names, NULL, 0);
+
+		for (int k = 0; k < n_names; k++)
+			free(names[k]);
+		free(names);
+		return status;
+	}
 	if (open_ns(&st, argv[i], &id))
 		goto out_state;
 	if (aa_pools_open(&pl))
@@ -121,82 +164,12 @@ out:
 	return rc ? fail() : EXIT_OK;
 }
 
-static const char *mode_name(uint32_t mode)
-{
-	static const char *const names[] = { "enforce", "complain", "kill", "unconfined" };
-
-	return mode < 4 ? names[mode] : "?";
-}
-
-/* A profile's mode once the namespace's apparmor.mode is applied. */
-static uint32_t effective_mode(uint32_t ns_mode, uint32_t mode)
-{
-	if (ns_mode == NSLSM_AA_NS_ENFORCE)
-		return NSLSM_AA_ENFORCE;
-	if (ns_mode == NSLSM_AA_NS_COMPLAIN)
-		return NSLSM_AA_COMPLAIN;
-	return mode;
-}
-
-struct count_ctx {
-	uint32_t ns_id;
-	uint32_t *per_profile;	/* NSLSM_AA_MAX_PROFILES */
-	const struct aa_pools *pl;
-	uint32_t unconfined;
-};
-
-static int count_task(pid_t pid, const struct nslsm_task_blob *b, void *arg)
-{
-	struct count_ctx *c = arg;
-	uint32_t label;
-
-	(void)pid;
-	if (!(b->flags & NSLSM_TASK_ENROLLED) || b->depth >= NSLSM_MAX_DEPTH ||
-	    b->level[b->depth].ns_id != c->ns_id)
-		return 0;
-	label = b->level[b->depth].label[NSLSM_MOD_APPARMOR];
-	if (!label) {
-		c->unconfined++;
-		return 0;
-	}
-	if (label & NSLSM_AA_LABEL_STACK) {
-		const struct nslsm_aa_label *l = &c->pl->labels[(label & ~NSLSM_AA_LABEL_STACK) %
-								 NSLSM_AA_MAX_LABELS];
-
-		for (uint32_t k = 0; k < l->n && k < NSLSM_AA_MAX_STACK; k++)
-			if (l->profile[k] < NSLSM_AA_MAX_PROFILES)
-				c->per_profile[l->profile[k]]++;
-	} else if (label < NSLSM_AA_MAX_PROFILES) {
-		c->per_profile[label]++;
-	}
-	return 0;
-}
-
-/* What one profile takes in the shared pools: its slot, its DFAs' states
- * and transitions, its permission sets, exec targets and equivalence
- * classes. */
-static size_t profile_map_bytes(const struct nslsm_aa_profile *p)
-{
-	const struct nslsm_aa_dfa *d[3] = { &p->file, &p->policy, &p->xmatch };
-	size_t n = sizeof(*p) + (size_t)p->perm_n * sizeof(struct nslsm_aa_perms) +
-		   (size_t)p->xtable_n * sizeof(struct nslsm_aa_xtarget) + 3 * 256;
-
-	for (int i = 0; i < 3; i++)
-		n += (size_t)d[i]->nstates * sizeof(struct nslsm_aa_state) +
-		     (size_t)d[i]->ntrans * sizeof(struct nslsm_aa_trans);
-	return n;
-}
-
 static int status_cmd(int argc, char **argv)
 {
-	static uint32_t per_profile[NSLSM_AA_MAX_PROFILES];
-	struct count_ctx cc = { .per_profile = per_profile };
 	bool json = false;
 	const char *name = NULL;
 	struct nslsm_state st;
-	struct aa_pools pl;
-	uint32_t n = 0, n_enforce = 0, n_complain = 0;
-	int id;
+	int id, rc;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--json"))
@@ -208,74 +181,11 @@ static int status_cmd(int argc, char **argv)
 	}
 	if (!name)
 		return usage_error("apparmor", "status takes NS");
-	if (open_ns(&st, name, &id) || aa_pools_open(&pl)) {
-		state_close(&st);
-		return fail();
-	}
-	cc.ns_id = id;
-	cc.pl = &pl;
-	if (tasks_scan(&st, count_task, &cc)) {
-		aa_pools_close(&pl);
-		state_close(&st);
-		return fail();
-	}
-	for (uint32_t i = 1; i < NSLSM_AA_MAX_PROFILES; i++) {
-		const struct nslsm_aa_profile *p = &pl.profiles[i];
-		uint32_t mode;
-
-		if (!(p->flags & NSLSM_AA_P_IN_USE) || p->ns_id != (uint32_t)id)
-			continue;
-		n++;
-		mode = effective_mode(st.ns[id].aa_mode, p->mode);
-		n_enforce += mode == NSLSM_AA_ENFORCE;
-		n_complain += mode == NSLSM_AA_COMPLAIN;
-	}
-	if (json) {
-		bool first = true;
-
-		printf("{\"namespace\":\"%s\",\"profiles\":[", name);
-		for (uint32_t i = 1; i < NSLSM_AA_MAX_PROFILES; i++) {
-			const struct nslsm_aa_profile *p = &pl.profiles[i];
-
-			if (!(p->flags & NSLSM_AA_P_IN_USE) || p->ns_id != (uint32_t)id)
-				continue;
-			printf("%s{\"name\":\"", first ? "" : ",");
-			for (const char *c = p->name; *c && c < p->name + NSLSM_AA_NAME_MAX; c++)
-				printf(*c == '"' || *c == '\\' ? "\\%c" : "%c", *c);
-			printf("\",\"mode\":\"%s\",\"attach\":%s,\"processes\":%u,\"generation\":%u,"
-			       "\"map_bytes\":%zu}",
-			       mode_name(effective_mode(st.ns[id].aa_mode, p->mode)), p->flags & NSLSM_AA_P_ATTACH ? "true" : "false",
-			       per_profile[i], p->generation, profile_map_bytes(p));
-			first = false;
-		}
-		printf("],\"enforce\":%u,\"complain\":%u,\"unconfined_processes\":%u,"
-		       "\"mode\":\"%s\"}\n",
-		       n_enforce, n_complain, cc.unconfined,
-		       st.ns[id].aa_mode == NSLSM_AA_NS_ENFORCE    ? "enforce"
-		       : st.ns[id].aa_mode == NSLSM_AA_NS_COMPLAIN ? "complain"
-								    : "profile");
-	} else {
-		printf("namespace %s: %u profiles are loaded.\n", name, n);
-		for (int want = NSLSM_AA_ENFORCE; want <= NSLSM_AA_COMPLAIN; want++) {
-			printf("%u profiles are in %s mode.\n",
-			       want == NSLSM_AA_ENFORCE ? n_enforce : n_complain, mode_name(want));
-			for (uint32_t i = 1; i < NSLSM_AA_MAX_PROFILES; i++) {
-				const struct nslsm_aa_profile *p = &pl.profiles[i];
-
-				if ((p->flags & NSLSM_AA_P_IN_USE) && p->ns_id == (uint32_t)id &&
-				    effective_mode(st.ns[id].aa_mode, p->mode) == (uint32_t)want)
-					printf("   %.*s (%u processes)\n", NSLSM_AA_NAME_MAX, p->name,
-					       per_profile[i]);
-			}
-		}
-		printf("%u processes are unconfined in %s.\n", cc.unconfined, name);
-		if (st.ns[id].aa_mode != NSLSM_AA_NS_PROFILE)
-			printf("(apparmor.mode=%s overrides every profile's mode)\n",
-			       st.ns[id].aa_mode == NSLSM_AA_NS_ENFORCE ? "enforce" : "complain");
-	}
-	aa_pools_close(&pl);
+	if (remote_wanted())
+		return remote_admin("apparmor", "status", name, (char *[]){ "json" }, json, NULL, 0);
+	rc = open_ns(&st, name, &id) || aa_status_write(stdout, &st, id, json);
 	state_close(&st);
-	return EXIT_OK;
+	return rc ? fail() : EXIT_OK;
 }
 
 /* OPERATION or mask -> requested permissions. */

@@ -64,7 +64,7 @@ static int follow_daemon(const struct filter *f)
 	ssize_t n;
 	int fd;
 
-	snprintf(req, sizeof(req), "SUBSCRIBE %s %s\n", f->ns ? f->ns : "host",
+	snprintf(req, sizeof(req), "SUBSCRIBE %s %s\n", f->ns ? f->ns : remote_wanted() ? "." : "host",
 		 f->json ? "json" : "text");
 	fd = nslsmd_request(req);
 	if (fd < 0)

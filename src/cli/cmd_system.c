@@ -194,6 +194,8 @@ int cmd_status(int argc, char **argv)
 
 	if (parse_flags("status", argc, argv, opts, json))
 		return EXIT_USAGE;
+	if (remote_wanted())
+		return remote_admin("nslsm", "status", ".", NULL, 0, NULL, 0);
 	if (require_root("nslsm status"))
 		return fail();
 	if (kernel_lsm_list(lsms, sizeof(lsms)) < 0)

@@ -12,7 +12,9 @@
  * consumer that falls more than HISTORY records behind loses the oldest
  * (counted, and reported to it as a LOST record) but never slows
  * enforcement, the drain or the other consumers. The same socket lets a delegated namespace admin
- * give container ids to the containers it starts (nslsm contid set).
+ * give container ids to the containers it starts (nslsm contid set), and
+ * carries administration from inside a namespace (ADMIN requests: policy
+ * loads, child namespaces, settings, status), judged by delegate.h's rules.
  *
  * A request is judged by who connected, as the kernel recorded it at the
  * connect (bpf/core/peer.h): that process's namespace, container ids,
@@ -36,10 +38,13 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 
 #include "daemon/client.h"
+#include "daemon/delegate.h"
+#include "lib/admin.h"
 #include "lib/audit_log.h"
 #include "lib/audit_rules.h"
 #include "lib/error.h"
@@ -54,7 +59,8 @@
 #define HISTORY_DEFAULT 16384
 static uint64_t HISTORY = HISTORY_DEFAULT;
 #define MAX_CLIENTS 256
-#define LINE_MAX_LEN 2048
+/* A request line: ADMIN's arguments make the longest. */
+#define LINE_MAX_LEN 4096
 
 struct client {
 	int fd;
@@ -63,10 +69,21 @@ struct client {
 	struct nslsm_peer peer;
 	bool identified;
 	uid_t uid;		/* SO_PEERCRED: the connecting euid, at connect */
+	/* The name of the peer's namespace at accept: a slot deleted and
+	 * reused since is not the namespace it connected from. */
+	char peer_ns_name[NSLSM_NAME_MAX];
 	bool subscribed, json;
+	bool dead;		/* to be freed by the event loop */
 	uint32_t ns_id;
-	char in[256];
+	char in[LINE_MAX_LEN];
 	size_t in_len;
+	/* An ADMIN request waiting for its payload: its line and the bytes. */
+	char *pending;
+	char *payload;
+	size_t payload_len, payload_got;
+	/* A reply too long for out (ADMIN's), sent after out. */
+	char *big;
+	size_t big_len, big_sent;
 	uint64_t next;		/* sequence number of the next record to send */
 	char out[16384];	/* the line being written, or replies */
 	size_t out_len, out_sent;
@@ -98,6 +115,9 @@ static void client_free(struct client *c)
 			clients[i] = NULL;
 	epoll_ctl(epfd, EPOLL_CTL_DEL, c->fd, NULL);
 	close(c->fd);
+	free(c->pending);
+	free(c->payload);
+	free(c->big);
 	free(c);
 }
 
@@ -141,6 +161,25 @@ static void flush(struct client *c)
 	unsigned int budget = FLUSH_BATCH;
 
 	for (;;) {
+		if (c->out_sent == c->out_len && c->big) {
+			ssize_t n = send(c->fd, c->big + c->big_sent, c->big_len - c->big_sent,
+					 MSG_NOSIGNAL | MSG_DONTWAIT);
+
+			if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+				want_write(c, true);
+				return;
+			}
+			if (n < 0) {
+				c->dead = true;
+				return;
+			}
+			c->big_sent += n;
+			if (c->big_sent == c->big_len) {
+				free(c->big);
+				c->big = NULL;
+			}
+			continue;
+		}
 		if (c->out_sent == c->out_len) {
 			c->out_len = c->out_sent = 0;
 			if (!c->subscribed)
@@ -196,7 +235,9 @@ static void flush(struct client *c)
 				want_write(c, true);
 				return;
 			}
-			client_free(c);
+			/* freed by the event loop: a flush may run in the middle
+			 * of this client's own request (a drain feeds consumers) */
+			c->dead = true;
 			return;
 		}
 		c->out_sent += n;
@@ -208,7 +249,8 @@ static void flush(struct client *c)
 static void flush_all(void)
 {
 	for (int i = 0; i < MAX_CLIENTS; i++)
-		if (clients[i] && clients[i]->subscribed && !clients[i]->writable_wanted)
+		if (clients[i] && clients[i]->subscribed && !clients[i]->writable_wanted &&
+		    !clients[i]->dead)
 			flush(clients[i]);
 }
 
@@ -404,11 +446,185 @@ static void refuse(struct client *c, const char *line, const char *why)
  * whatever its uid; nobody else. */
 static bool may_follow(const struct client *c, int ns)
 {
+	uint32_t locked_by;
+
 	if (!c->identified)
 		return false;
 	if (peer_enrolled(c))
-		return ns_within(st.ns, ns, peer_ns(c));
+		return ns_within(st.ns, ns, peer_ns(c)) &&
+		       !ns_admin_locked(st.ns, peer_ns(c), &locked_by);
 	return c->uid == 0;
+}
+
+/* The caller of an ADMIN request, from the kernel's record at connect. */
+static struct admin_caller admin_caller_of(const struct client *c)
+{
+	struct admin_caller a = { .identified = c->identified, .uid = c->uid };
+
+	if (!c->identified)
+		return a;
+	a.enrolled = peer_enrolled(c);
+	a.ns_id = peer_ns(c);
+	a.pid = c->peer.tgid;
+	a.caps = c->peer.cap_effective;
+	if (a.enrolled && c->peer.blob.n_contids && c->peer.blob.n_contids <= NSLSM_MAX_CONTIDS)
+		a.contid = c->peer.blob.contid[c->peer.blob.n_contids - 1];
+	/* the namespace it connected from, not one made since in its slot */
+	if (a.enrolled && (!ns_in_use(&st.ns[a.ns_id]) ||
+			   strncmp(st.ns[a.ns_id].name, c->peer_ns_name, NSLSM_NAME_MAX)))
+		a.identified = false;
+	return a;
+}
+
+/* A refused ADMIN request as an audit record of the caller's namespace:
+ * in the log, to the sinks and to the consumers that select it. */
+static void audit_refusal(const struct admin_caller *a, const struct admin_request *r,
+			  const char *rule, const char *target)
+{
+	struct nslsm_log_entry e = {};
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	e.rec.time_ns = ts.tv_sec * 1000000000ull + ts.tv_nsec;
+	e.rec.action = NSLSM_AUDIT_DENIED;
+	e.rec.source = NSLSM_SOURCE_ADMIN;
+	e.rec.ns_id = a->identified ? a->ns_id : NSLSM_HOST_ID;
+	e.rec.policy_ns_id = e.rec.ns_id;
+	e.rec.contid = a->contid;
+	e.rec.pid = a->pid;
+	e.rec.uid = a->uid;
+	e.rec.error = -EPERM;
+	snprintf(e.rec.name, sizeof(e.rec.name), "%s", rule);
+	snprintf(e.ns, sizeof(e.ns), "%s", st.ns[e.rec.ns_id].name);
+	snprintf(e.policy_ns, sizeof(e.policy_ns), "%s", e.ns);
+	snprintf(e.target_ns, sizeof(e.target_ns), "%s", target);
+	snprintf(e.profile, sizeof(e.profile), "%s.%s", r->module, r->op);
+	if (audit_drainer_append(drainer, &e))
+		fprintf(stderr, "nslsmd: auditing a refusal: %s\n", nslsm_error());
+}
+
+/* One word of an ADMIN line: printable, no space, within `max` bytes. */
+static int admin_word(const char *w, size_t max, const char *what)
+{
+	size_t n = strlen(w);
+
+	if (!n || n >= max)
+		return nslsm_fail("ADMIN: %s is empty or longer than %zu bytes", what, max - 1);
+	for (size_t i = 0; i < n; i++)
+		if (w[i] <= 0x20 || w[i] >= 0x7f)
+			return nslsm_fail("ADMIN: %s has a character that is not printable", what);
+	return 0;
+}
+
+/*
+ * ADMIN MODULE OP NS BYTES [ARG...]: parsed (every word checked), judged
+ * and carried out under the state lock; the reply is "OK LEN" and LEN
+ * bytes of output, or "ERR WHY". NS "." is the caller's own namespace.
+ */
+static void admin_run(struct client *c, char *line, const char *payload, size_t len)
+{
+	struct admin_caller a = admin_caller_of(c);
+	struct admin_request r = { .payload = payload, .payload_len = len };
+	const char *rule = NULL, *target = "";
+	char *save = NULL, *w, *text = NULL;
+	size_t text_len = 0;
+	char shown[160];
+	FILE *out;
+	int i = 0, rc = -1;
+
+	snprintf(shown, sizeof(shown), "%s", line);
+	nslsm_error_clear();
+	for (w = strtok_r(line, " ", &save); w; w = strtok_r(NULL, " ", &save), i++) {
+		if (i == 0)
+			continue;	/* ADMIN */
+		if (i == 1 && !admin_word(w, sizeof(r.module), "the module"))
+			strcpy(r.module, w);
+		else if (i == 2 && !admin_word(w, sizeof(r.op), "the operation"))
+			strcpy(r.op, w);
+		else if (i == 3 && !admin_word(w, sizeof(r.ns), "the namespace"))
+			strcpy(r.ns, w);
+		else if (i == 4)
+			continue;	/* BYTES, read already */
+		else if (i > 4 && r.n_args < ADMIN_MAX_ARGS && !admin_word(w, 256, "an argument"))
+			r.args[r.n_args++] = w;
+		else if (i > 4 && r.n_args == ADMIN_MAX_ARGS)
+			nslsm_fail("ADMIN: more than %d arguments", ADMIN_MAX_ARGS);
+		if (*nslsm_error())
+			break;
+	}
+	if (!*nslsm_error() && i < 5)
+		nslsm_fail("ADMIN: expected MODULE OP NS BYTES [ARG...]");
+	out = open_memstream(&text, &text_len);
+	if (!out) {
+		nslsm_fail("no memory for a reply");
+	} else if (!*nslsm_error()) {
+		if (!state_lock(&st)) {
+			rc = admin_request_run(&st, &a, &r, out, &rule, &target);
+			state_unlock(&st);
+		}
+	}
+	if (out)
+		fclose(out);
+	if (rc) {
+		char why[512];
+
+		snprintf(why, sizeof(why), "%s", nslsm_error());
+		if (rule)
+			audit_refusal(&a, &r, rule, target);
+		refuse(c, shown, why);
+	} else {
+		free(c->big);
+		c->big = malloc(text_len + 32);
+		if (c->big) {
+			c->big_len = sprintf(c->big, "OK %zu\n", text_len);
+			memcpy(c->big + c->big_len, text, text_len);
+			c->big_len += text_len;
+			c->big_sent = 0;
+		} else {
+			reply(c, "ERR done, but no memory for the reply\n");
+		}
+	}
+	free(text);
+}
+
+/* ADMIN ... BYTES: the payload follows the line; wait for it. */
+static void admin_start(struct client *c, const char *line)
+{
+	char module[32], op[32], ns[NSLSM_NAME_MAX], bytes[32];
+	uint64_t len;
+
+	nslsm_error_clear();
+	if (sscanf(line, "ADMIN %31s %31s %31s %31s", module, op, ns, bytes) != 4 ||
+	    parse_u64(bytes, 0, ADMIN_MAX_PAYLOAD, "BYTES", &len)) {
+		refuse(c, line, *nslsm_error() ? nslsm_error()
+					      : "ADMIN: expected MODULE OP NS BYTES [ARG...]");
+		return;
+	}
+	if (!len) {
+		char copy[LINE_MAX_LEN];
+
+		snprintf(copy, sizeof(copy), "%s", line);
+		admin_run(c, copy, NULL, 0);
+		return;
+	}
+	c->pending = strdup(line);
+	c->payload = malloc(len);
+	if (!c->pending || !c->payload) {
+		c->dead = true;
+		return;
+	}
+	c->payload_len = len;
+	c->payload_got = 0;
+}
+
+/* The payload is complete: run the request it belongs to. */
+static void admin_finish(struct client *c)
+{
+	admin_run(c, c->pending, c->payload, c->payload_len);
+	free(c->pending);
+	free(c->payload);
+	c->pending = c->payload = NULL;
+	c->payload_len = c->payload_got = 0;
 }
 
 static void request(struct client *c, char *line)
@@ -436,8 +652,11 @@ static void request(struct client *c, char *line)
 			refuse(c, line, nslsm_error());
 		else
 			reply(c, "OK\n");
+	} else if (!strcmp(cmd, "ADMIN")) {
+		admin_start(c, line);
 	} else if (!strcmp(cmd, "SUBSCRIBE")) {
-		ns = ns_find(st.ns, a);
+		/* ".": the namespace the peer connected from */
+		ns = !strcmp(a, ".") && c->identified ? (int)peer_ns(c) : ns_find(st.ns, a);
 		if (ns < 0) {
 			refuse(c, line, nslsm_error());
 		} else if (!may_follow(c, ns)) {
@@ -458,11 +677,42 @@ static void request(struct client *c, char *line)
 	}
 }
 
+/* Bytes of c->in that belong to the pending payload, moved into it. */
+static void take_payload(struct client *c)
+{
+	size_t take = c->payload_len - c->payload_got;
+
+	if (take > c->in_len)
+		take = c->in_len;
+	memcpy(c->payload + c->payload_got, c->in, take);
+	c->payload_got += take;
+	memmove(c->in, c->in + take, c->in_len - take + 1);
+	c->in_len -= take;
+	if (c->payload_got == c->payload_len)
+		admin_finish(c);
+}
+
 static void on_readable(struct client *c)
 {
-	ssize_t n = recv(c->fd, c->in + c->in_len, sizeof(c->in) - 1 - c->in_len, MSG_DONTWAIT);
+	ssize_t n;
 	char *nl;
 
+	if (c->payload) {
+		n = recv(c->fd, c->payload + c->payload_got, c->payload_len - c->payload_got,
+			 MSG_DONTWAIT);
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		if (n <= 0) {
+			client_free(c);
+			return;
+		}
+		c->payload_got += n;
+		if (c->payload_got == c->payload_len)
+			admin_finish(c);
+		flush(c);
+		return;
+	}
+	n = recv(c->fd, c->in + c->in_len, sizeof(c->in) - 1 - c->in_len, MSG_DONTWAIT);
 	if (n <= 0) {
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			return;
@@ -471,12 +721,16 @@ static void on_readable(struct client *c)
 	}
 	c->in_len += n;
 	c->in[c->in_len] = 0;
-	while ((nl = strchr(c->in, '\n'))) {
+	while (!c->payload && !c->dead && (nl = memchr(c->in, '\n', c->in_len))) {
 		*nl = 0;
 		request(c, c->in);
 		memmove(c->in, nl + 1, c->in_len - (nl + 1 - c->in) + 1);
 		c->in_len -= nl + 1 - c->in;
+		if (c->payload)
+			take_payload(c);
 	}
+	if (c->dead)
+		return;
 	if (c->in_len == sizeof(c->in) - 1) {
 		client_free(c);
 		return;
@@ -509,6 +763,8 @@ static void on_accept(int lfd)
 	c->identified = bpf_map_lookup_elem(st.peers_fd, &fd, &c->peer) == 0 &&
 			(c->peer.flags & NSLSM_PEER_CONNECTED) &&
 			c->peer.blob.depth < NSLSM_MAX_DEPTH;
+	if (c->identified && peer_enrolled(c))
+		memcpy(c->peer_ns_name, st.ns[peer_ns(c)].name, NSLSM_NAME_MAX);
 	if (!c->identified)
 		fprintf(stderr, "nslsmd: no record of who made a connection (SO_PEERCRED pid %d): "
 				"its requests will be refused\n", cred.pid);
@@ -624,6 +880,8 @@ int main(int argc, char **argv)
 	drainer = audit_drainer_open(&st, log, on_entry, NULL);
 	if (!drainer)
 		goto fail;
+	/* what ADMIN requests drain (a namespace deleted) goes through us */
+	admin_drain_with(drainer);
 	lfd = listen_on(sock);
 	if (lfd < 0)
 		goto fail;
@@ -646,7 +904,7 @@ int main(int argc, char **argv)
 			} else if (evs[i].data.ptr != drainer) {
 				struct client *cl = evs[i].data.ptr;
 
-				if (evs[i].events & (EPOLLERR | EPOLLHUP)) {
+				if (cl->dead || (evs[i].events & (EPOLLERR | EPOLLHUP))) {
 					client_free(cl);
 					continue;
 				}
@@ -654,7 +912,7 @@ int main(int argc, char **argv)
 					flush(cl);
 				/* flush may have freed it */
 				for (int k = 0; k < MAX_CLIENTS; k++)
-					if (clients[k] == cl && (evs[i].events & EPOLLIN))
+					if (clients[k] == cl && !cl->dead && (evs[i].events & EPOLLIN))
 						on_readable(cl);
 			}
 		}
@@ -662,6 +920,9 @@ int main(int argc, char **argv)
 		if (audit_drainer_run(drainer, false) < 0)
 			fprintf(stderr, "nslsmd: %s\n", nslsm_error());
 		flush_all();
+		for (int k = 0; k < MAX_CLIENTS; k++)
+			if (clients[k] && clients[k]->dead)
+				client_free(clients[k]);
 	}
 	unlink(sock);
 	audit_drainer_close(drainer);

@@ -133,12 +133,22 @@ int admin_enrol_pidfd(struct nslsm_state *st, int pidfd, pid_t pid,
 	return n < 0 ? -1 : n + 1;
 }
 
+/* nslsmd's own drainer: nslsmd never asks itself over its socket. */
+static struct audit_drainer *daemon_drainer;
+
+void admin_drain_with(struct audit_drainer *d)
+{
+	daemon_drainer = d;
+}
+
 int audit_drain_now(struct audit_drainer *d)
 {
 	char buf[512] = "";
 	ssize_t n;
 	int fd;
 
+	if (daemon_drainer)
+		return audit_drainer_run(daemon_drainer, true) < 0 ? -1 : 0;
 	if (access(nslsmd_socket(), F_OK))
 		return d && audit_drainer_run(d, true) < 0 ? -1 : 0;
 	fd = nslsmd_request("DRAIN\n");
@@ -158,6 +168,8 @@ int audit_drain_queues(struct nslsm_state *st)
 	struct audit_drainer *d = NULL;
 	int rc;
 
+	if (daemon_drainer)
+		return audit_drain_now(NULL);
 	if (access(nslsmd_socket(), F_OK) &&
 	    !(d = audit_drainer_open(st, audit_log_path(), NULL, NULL)))
 		return -1;

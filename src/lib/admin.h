@@ -45,5 +45,7 @@ int admin_enrol_pidfd(struct nslsm_state *st, int pidfd, pid_t pid,
 int audit_drain_now(struct audit_drainer *d);
 /* The same with a drainer of its own, before a queue is replaced or removed. */
 int audit_drain_queues(struct nslsm_state *st);
+/* In nslsmd: both drain with nslsmd's drainer d, never through its socket. */
+void admin_drain_with(struct audit_drainer *d);
 
 #endif /* NSLSM_ADMIN_H */

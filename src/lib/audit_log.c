@@ -73,6 +73,8 @@ const char *audit_source_name(unsigned int source)
 		return "audit";
 	if (source == NSLSM_SOURCE_BOUNDARY)
 		return "boundary";
+	if (source == NSLSM_SOURCE_ADMIN)
+		return "admin";
 	m = module_by_id(source);
 	return m ? m->name : "unknown";
 }
@@ -392,6 +394,22 @@ static void apparmor_fields(struct out *o, const struct nslsm_log_entry *e)
 	f_u64(o, "ouid", r->ouid);
 }
 
+/* A request nslsmd refused (NSLSM_SOURCE_ADMIN): who asked what of which
+ * namespace, and the rule that refused it. */
+static void admin_fields(struct out *o, const struct nslsm_log_entry *e)
+{
+	const struct nslsm_audit_record *r = &e->rec;
+
+	f_u64(o, "contid", r->contid);
+	f_str(o, "module", "admin", 8);
+	f_str(o, "operation", e->profile, sizeof(e->profile));
+	f_str(o, "target_ns", e->target_ns, sizeof(e->target_ns));
+	f_str(o, "rule", r->name, sizeof(r->name));
+	f_u64(o, "pid", r->pid);
+	f_u64(o, "uid", r->uid);
+	f_s64(o, "error", r->error);
+}
+
 static void entry_fields(struct out *o, const struct nslsm_log_entry *e)
 {
 	const struct nslsm_audit_record *r = &e->rec;
@@ -406,6 +424,10 @@ static void entry_fields(struct out *o, const struct nslsm_log_entry *e)
 	}
 	f_str(o, "nslsm", audit_action_name(r->action), 16);
 	f_str(o, "ns", e->ns, sizeof(e->ns));
+	if (r->source == NSLSM_SOURCE_ADMIN) {
+		admin_fields(o, e);
+		return;
+	}
 	f_u64(o, "contid", r->contid);
 	if (r->n_parent_contids)
 		f_ids(o, "parent_contids", r->parent_contid,
@@ -554,6 +576,13 @@ static int write_entry(struct audit_drainer *d, const struct nslsm_log_entry *e)
 	d->batch[d->batched++] = *e;
 	if (d->batched == sizeof(d->batch) / sizeof(d->batch[0]))
 		return flush_batch(d);
+	return 0;
+}
+
+int audit_drainer_append(struct audit_drainer *d, const struct nslsm_log_entry *e)
+{
+	if (write_entry(d, e) || flush_batch(d))
+		return nslsm_fail_errno(d->err, "writing to %s", d->path);
 	return 0;
 }
 

@@ -34,7 +34,9 @@ struct nslsm_log_entry {
 	char ns[NSLSM_NAME_MAX];
 	char policy_ns[NSLSM_NAME_MAX];
 	char target_ns[NSLSM_NAME_MAX];	/* records with a target */
-	/* AppArmor records: the profile that decided (rec.label). */
+	/* AppArmor records: the profile that decided (rec.label); admin
+	 * records (NSLSM_SOURCE_ADMIN): the operation, "MODULE.OP", with
+	 * target_ns the namespace asked for and rec.name the rule. */
 	char profile[128];
 	/* Network records: the containers whose tasks share rec.netns. */
 	uint32_t n_netns_contids;
@@ -64,6 +66,9 @@ int audit_drainer_fd(struct audit_drainer *d);
  * record queued when it began. Returns records moved. */
 int audit_drainer_run(struct audit_drainer *d, bool full);
 void audit_drainer_close(struct audit_drainer *d);
+/* One entry made in user space (nslsmd's NSLSM_SOURCE_ADMIN records) into
+ * the log and to on_entry, now. */
+int audit_drainer_append(struct audit_drainer *d, const struct nslsm_log_entry *e);
 /* Read entries after *offset; cb returns nonzero to stop. */
 int audit_log_read(const char *path, off_t *offset,
 		   int (*cb)(const struct nslsm_log_entry *e, void *arg), void *arg);

@@ -31,9 +31,11 @@ static int parse_source(const char *v, uint8_t *out)
 		*out = NSLSM_SOURCE_AUDIT;
 	else if (!strcmp(v, "boundary"))
 		*out = NSLSM_SOURCE_BOUNDARY;
+	else if (!strcmp(v, "admin"))
+		*out = NSLSM_SOURCE_ADMIN;
 	else
-		return nslsm_fail("module=%s: no such module (a module, 'nslsm', 'boundary' or "
-				  "'audit')", v);
+		return nslsm_fail("module=%s: no such module (a module, 'nslsm', 'boundary', "
+				  "'admin' or 'audit')", v);
 	return 0;
 }
 

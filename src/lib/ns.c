@@ -164,6 +164,35 @@ static int set_audit(struct nslsm_ns *ns, const char *spec, const char *key, con
 			  "audit.queue, audit.rate, audit.coalesce)", spec, key);
 }
 
+/* admin.locked=0|1: whether nslsmd serves administration requests from
+ * the namespace's tasks and those of its descendants (src/daemon/delegate.h). */
+static int set_admin(struct nslsm_ns *ns, const char *spec, const char *key, const char *value)
+{
+	__u32 on = 0;
+
+	if (strcmp(key, "locked"))
+		return nslsm_fail("'%s': no admin setting '%s' (admin.locked)", spec, key);
+	if (ns->id == NSLSM_HOST_ID)
+		return nslsm_fail("'%s': the host is administered from the host, never through "
+				  "nslsmd: set it on a namespace", spec);
+	if (set_flag(spec, value, &on))
+		return -1;
+	ns->flags = on ? ns->flags | NSLSM_NS_ADMIN_LOCKED : ns->flags & ~NSLSM_NS_ADMIN_LOCKED;
+	return 0;
+}
+
+bool ns_admin_locked(const struct nslsm_ns *table, uint32_t id, uint32_t *locked_by)
+{
+	for (uint32_t d = 0; d < NSLSM_MAX_DEPTH && id != NSLSM_HOST_ID && id < NSLSM_MAX_NS; d++) {
+		if (table[id].flags & NSLSM_NS_ADMIN_LOCKED) {
+			*locked_by = id;
+			return true;
+		}
+		id = table[id].parent;
+	}
+	return false;
+}
+
 /* --- the boundary: boundary.ptrace|signal|sched=deny|parent|allow --- */
 
 static const struct {
@@ -294,12 +323,15 @@ static int set_one(struct nslsm_ns *ns, char *arg)
 	dot = strchr(key, '.');
 	if (!dot)
 		return nslsm_fail("'%s': unknown key '%s' (keys are 'modules', audit.KEY, "
-				  "boundary.KEY and MODULE.KEY, see 'nslsm help ns')", spec, key);
+				  "boundary.KEY, admin.locked and MODULE.KEY, see 'nslsm help ns')",
+				  spec, key);
 	*dot = 0;
 	if (!strcmp(key, "audit"))
 		return set_audit(ns, spec, dot + 1, value);
 	if (!strcmp(key, "boundary"))
 		return set_boundary(ns, spec, dot + 1, value);
+	if (!strcmp(key, "admin"))
+		return set_admin(ns, spec, dot + 1, value);
 	m = module_by_name(key);
 	if (!m)
 		return nslsm_fail("'%s': unknown module '%s' (see 'nslsm modules')", spec, key);

@@ -132,6 +132,14 @@ int state_lock(struct nslsm_state *st)
 	return 0;
 }
 
+void state_unlock(struct nslsm_state *st)
+{
+	if (st->lock_fd < 0)
+		return;
+	close(st->lock_fd);	/* the flock goes with the last fd */
+	st->lock_fd = -1;
+}
+
 int state_get_blob_pidfd(struct nslsm_state *st, int pidfd, pid_t pid,
 			 struct nslsm_task_blob *out)
 {

@@ -46,6 +46,8 @@ int state_open(struct nslsm_state *st, bool protect);
 void state_close(struct nslsm_state *st);
 /* Serialise changes to the namespace table (held until state_close). */
 int state_lock(struct nslsm_state *st);
+/* Let go of it before state_close (nslsmd, between requests). */
+void state_unlock(struct nslsm_state *st);
 /* Task blob of a thread group: 1 found, 0 none, -1 error. */
 int state_get_blob(struct nslsm_state *st, pid_t pid, struct nslsm_task_blob *out);
 int state_set_blob(struct nslsm_state *st, pid_t pid, const struct nslsm_task_blob *blob);

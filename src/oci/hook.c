@@ -38,6 +38,7 @@
 #include "lib/ns.h"
 #include "lib/parse.h"
 #include "lib/state.h"
+#include "mount.h"
 #include "request.h"
 
 #define OCI_RECORD_DIR NSLSMD_RUN_DIR "/oci"
@@ -92,8 +93,16 @@ static const char manual[] =
 	"                              to load into the namespace, space separated\n"
 	"  io.nslsm.parent-label.MODULE=LABEL  the label the parent's MODULE gives\n"
 	"                              the namespace (as 'ns create --parent-label')\n"
-	"  io.nslsm.admin              administration from inside: not supported yet\n"
-	"                              (an error)\n"
+	"  io.nslsm.admin=0|1          1: administration from inside. nslsmd's socket\n"
+	"                              ($NSLSMD_SOCKET, default " NSLSMD_SOCKET ") is\n"
+	"                              bind-mounted at " OCI_ADMIN_SOCKET " in the\n"
+	"                              container (made in its root if missing; a\n"
+	"                              symbolic link there is an error), so that\n"
+	"                              'nslsm' inside manages the container's namespace\n"
+	"                              and those below it through nslsmd (see nslsmd\n"
+	"                              --help for the rules). nslsmd must be running.\n"
+	"                              Restarting nslsmd makes a new socket: containers\n"
+	"                              started before keep the old, dead one\n"
 	"parent, modules, set, apparmor.policy and parent-label make a namespace: they\n"
 	"are an error with a namespace that exists.\n\n"
 	"Exit status: 0 done; 1 refused or failed (the message on stderr names the\n"
@@ -123,24 +132,49 @@ static int read_state(struct oci_state *st)
 	return rc;
 }
 
-/* The state has no annotations: the bundle's config.json's. */
-static int config_annotations(struct oci_state *st)
+/* The bundle's config.json, whole. */
+static int read_config(const struct oci_state *st, char **buf, size_t *len)
 {
-	char path[sizeof(st->bundle) + 16], *buf;
-	size_t len;
+	char path[sizeof(st->bundle) + 16];
 	int fd, rc;
 
 	snprintf(path, sizeof(path), "%s/config.json", st->bundle);
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return nslsm_fail_errno(errno, "the bundle's %s", path);
-	rc = read_bounded(fd, path, OCI_CONFIG_MAX, &buf, &len);
+	rc = read_bounded(fd, path, OCI_CONFIG_MAX, buf, len);
 	close(fd);
-	if (rc)
+	return rc ? -1 : 0;
+}
+
+/* The state has no annotations: the bundle's config.json's. */
+static int config_annotations(struct oci_state *st)
+{
+	char *buf;
+	size_t len;
+	int rc;
+
+	if (read_config(st, &buf, &len))
 		return -1;
 	rc = oci_config_annotations(buf, len, st);
 	free(buf);
 	return rc;
+}
+
+/* io.nslsm.admin=1: nslsmd's socket into the container, whose root the
+ * bundle's config.json names. */
+static int admin_inside(const struct oci_state *st, int pidfd)
+{
+	char rootfs[PATH_MAX], *buf;
+	size_t len;
+	int rc;
+
+	phase = OCI_PREFIX "admin";
+	if (read_config(st, &buf, &len))
+		return -1;
+	rc = oci_config_root(buf, len, st->bundle, rootfs, sizeof(rootfs));
+	free(buf);
+	return rc ? rc : oci_mount_admin_socket(pidfd, st->pid, rootfs);
 }
 
 /* The process's parent, from /proc/PID/status. */
@@ -413,6 +447,8 @@ static int create_runtime(struct oci_state *state)
 	if (record_write(os.id, r.ns, id, created, r.contid, os.pid))
 		goto out;
 	recorded = true;
+	if (r.admin && admin_inside(&os, pidfd))
+		goto out;
 	phase = "enrolment";
 	if (admin_enrol_pidfd(&st, pidfd, os.pid, &blob) < 0)
 		goto out;

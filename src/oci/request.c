@@ -133,6 +133,32 @@ int oci_config_annotations(const char *buf, size_t len, struct oci_state *st)
 	return 0;
 }
 
+int oci_config_root(const char *buf, size_t len, const char *bundle, char *out, size_t max)
+{
+	json_error_t e;
+	json_t *root, *r, *path;
+	const char *p;
+	int n;
+
+	if (len > OCI_CONFIG_MAX)
+		return nslsm_fail("config.json: larger than %u bytes", OCI_CONFIG_MAX);
+	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &e);
+	if (!root)
+		return json_fail("the bundle's config.json", &e);
+	r = json_is_object(root) ? json_object_get(root, "root") : NULL;
+	path = json_is_object(r) ? json_object_get(r, "path") : NULL;
+	p = json_string_value(path);
+	if (!p || !*p || memchr(p, 0, json_string_length(path))) {
+		json_decref(root);
+		return nslsm_fail("config.json: no \"root\": {\"path\": ...} string");
+	}
+	n = p[0] == '/' ? snprintf(out, max, "%s", p) : snprintf(out, max, "%s/%s", bundle, p);
+	json_decref(root);
+	if (n < 0 || (size_t)n >= max)
+		return nslsm_fail("config.json: root.path is longer than %zu bytes", max - 1);
+	return 0;
+}
+
 void oci_default_ns(const char *id, char out[NSLSM_NAME_MAX])
 {
 	size_t n = strlen("oci-");
@@ -248,12 +274,15 @@ static int parse_one(struct oci_request *r, const char *key, const char *name, c
 		r->n_parent_label++;
 		return 0;
 	}
-	if (!strcmp(name, "admin"))
-		return nslsm_fail("%s: administration from inside the container is not supported "
-				  "yet", key);
+	if (!strcmp(name, "admin")) {
+		if (strcmp(v, "0") && strcmp(v, "1"))
+			return nslsm_fail("%s: '%s': expected 0 or 1", key, v);
+		r->admin = v[0] == '1';
+		return 0;
+	}
 	return nslsm_fail("unknown annotation '%s' (io.nslsm.ns, .parent, .modules, .set, "
-			  ".contid, .apparmor.profile, .apparmor.policy, .parent-label.MODULE)",
-			  key);
+			  ".contid, .apparmor.profile, .apparmor.policy, .parent-label.MODULE, "
+			  ".admin)", key);
 wrap:
 	snprintf(why, sizeof(why), "%s", nslsm_error());
 	return nslsm_fail("%s: %s", key, why);

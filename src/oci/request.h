@@ -52,6 +52,7 @@ struct oci_request {
 	int n_policy;
 	char *parent_label[NSLSM_MAX_MODULES];	/* io.nslsm.parent-label.M: "M=LABEL" */
 	int n_parent_label;
+	bool admin;			/* io.nslsm.admin=1 */
 };
 
 /* The state JSON: an object with a valid id, an absolute bundle and, if
@@ -60,6 +61,9 @@ int oci_state_parse(const char *buf, size_t len, bool need_pid, struct oci_state
 void oci_state_free(struct oci_state *st);
 /* The "annotations" of a config.json (NULL if it has none) into st. */
 int oci_config_annotations(const char *buf, size_t len, struct oci_state *st);
+/* The root directory of a config.json ("root": {"path"}), relative to
+ * the bundle when it is not absolute. */
+int oci_config_root(const char *buf, size_t len, const char *bundle, char *out, size_t max);
 /* st->annotations -> r. Other annotations are ignored; an unknown
  * io.nslsm.* key is an error. Free r with oci_request_free whatever the
  * result. */

@@ -343,3 +343,37 @@ TEST(module_mode_set_and_format_through_the_table)
 	EXPECT(strstr(module_mode_help(aa), "profile") != NULL);
 	EXPECT(!strcmp(module_mode_help(yama), "enforce|complain"));
 }
+
+TEST(admin_locked_binds_the_namespace_and_every_descendant_never_the_host)
+{
+	struct nslsm_ns *t = new_table();
+	uint32_t box = create(t, "box", NULL, 0), inner = create(t, "inner", "box", 0), by = 99;
+	uint32_t other = create(t, "other", NULL, 0);
+	char on[] = "admin.locked=1", off[] = "admin.locked=0", bad[] = "admin.locked=2";
+	char host[] = "admin.locked=1", nokey[] = "admin.open=1";
+	char *kv[] = { on };
+
+	EXPECT(!ns_admin_locked(t, inner, &by));
+	EXPECT_EQ(ns_set(t, box, kv, 1), 0);
+	EXPECT(t[box].flags & NSLSM_NS_IN_USE);
+	EXPECT(ns_admin_locked(t, box, &by));
+	EXPECT_EQ(by, box);
+	EXPECT(ns_admin_locked(t, inner, &by));
+	EXPECT_EQ(by, box);
+	EXPECT(!ns_admin_locked(t, other, &by));
+	EXPECT(!ns_admin_locked(t, 0, &by));
+	kv[0] = bad;
+	EXPECT_EQ(ns_set(t, box, kv, 1), -1);
+	EXPECT_STR_CONTAINS(nslsm_error(), "expected 0 or 1");
+	kv[0] = host;
+	EXPECT_EQ(ns_set(t, 0, kv, 1), -1);
+	EXPECT_STR_CONTAINS(nslsm_error(), "the host is administered from the host");
+	kv[0] = nokey;
+	EXPECT_EQ(ns_set(t, box, kv, 1), -1);
+	EXPECT_STR_CONTAINS(nslsm_error(), "no admin setting 'open'");
+	kv[0] = off;
+	EXPECT_EQ(ns_set(t, box, kv, 1), 0);
+	EXPECT(!ns_admin_locked(t, inner, &by));
+	EXPECT(ns_in_use(&t[box]));
+	free(t);
+}

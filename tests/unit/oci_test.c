@@ -89,12 +89,14 @@ TEST(oci_defaults_derive_namespace_and_contid_from_the_id)
 	EXPECT(oci_default_contid("") != 0);
 }
 
-TEST(oci_unknown_and_unsupported_annotations_are_errors)
+TEST(oci_unknown_annotations_and_bad_admin_values_are_errors)
 {
 	EXPECT_STR_CONTAINS(refused("{\"io.nslsm.bogus\":\"1\"}"),
 			    "unknown annotation 'io.nslsm.bogus'");
 	EXPECT_STR_CONTAINS(refused("{\"io.nslsm.\":\"1\"}"), "unknown annotation 'io.nslsm.'");
-	EXPECT_STR_CONTAINS(refused("{\"io.nslsm.admin\":\"1\"}"), "not supported yet");
+	EXPECT_STR_CONTAINS(refused("{\"io.nslsm.admin\":\"yes\"}"),
+			    "io.nslsm.admin: 'yes': expected 0 or 1");
+	EXPECT_STR_CONTAINS(refused("{\"io.nslsm.admin\":\"1\"}"), "(accepted)");
 	EXPECT_STR_CONTAINS(refused("{\"io.nslsm.parent-label.nosuch\":\"x\"}"),
 			    "io.nslsm.parent-label.nosuch: no module 'nosuch'");
 	EXPECT_STR_CONTAINS(refused("{\"io.nslsm.parent-label.yama\":\"x\"}"), "has no labels");
@@ -193,4 +195,20 @@ TEST(oci_config_json_gives_annotations_when_the_state_has_none)
 	EXPECT_EQ(oci_config_annotations("{\"a\":1,\"a\":2}", 13, &st), -1);
 	EXPECT_STR_CONTAINS(nslsm_error(), "duplicate");
 	oci_state_free(&st);
+}
+
+TEST(oci_config_root_is_the_bundles_or_absolute)
+{
+	char out[64];
+	const char *rel = "{\"root\":{\"path\":\"rootfs\"}}", *abs = "{\"root\":{\"path\":\"/r\"}}";
+
+	EXPECT_EQ(oci_config_root(rel, strlen(rel), "/b", out, sizeof(out)), 0);
+	EXPECT(!strcmp(out, "/b/rootfs"));
+	EXPECT_EQ(oci_config_root(abs, strlen(abs), "/b", out, sizeof(out)), 0);
+	EXPECT(!strcmp(out, "/r"));
+	EXPECT_EQ(oci_config_root("{}", 2, "/b", out, sizeof(out)), -1);
+	EXPECT_STR_CONTAINS(nslsm_error(), "no \"root\"");
+	EXPECT_EQ(oci_config_root(rel, strlen(rel), "/a-bundle-path-longer-than-the-buffer-is-long-"
+				  "enough-to-hold", out, sizeof(out)), -1);
+	EXPECT_STR_CONTAINS(nslsm_error(), "longer than");
 }
