@@ -660,7 +660,8 @@ static void request(struct client *c, char *line)
 		if (ns < 0) {
 			refuse(c, line, nslsm_error());
 		} else if (!may_follow(c, ns)) {
-			snprintf(why, sizeof(why), "not allowed to follow namespace '%s'%s", a,
+			snprintf(why, sizeof(why), "not allowed to follow namespace '%s'%s",
+				 st.ns[ns].name,
 				 c->identified ? "" : " (nslsmd cannot tell who connected)");
 			refuse(c, line, why);
 		} else {

@@ -3,12 +3,14 @@
 """oci_bundle.py: write an OCI bundle's config.json for crun and runc.
 
   oci_bundle.py BUNDLE [--root DIR] [--hook PATH] [--hook-env K=V]... [--annotation K=V]...
-                [--raw-annotations JSON] -- ARG...
+                [--raw-annotations JSON] [--cap CAP_NAME]... -- ARG...
 
 BUNDLE/rootfs, or DIR (absolute: runc takes no symlink), is the root
 (read-only); ARG... the entrypoint. --hook lists
 PATH under hooks.createRuntime and hooks.poststop (as nslsm-oci-hook
-createRuntime|poststop) with the environment --hook-env gives. The
+createRuntime|poststop) with the environment --hook-env gives. --cap
+adds a capability to the entrypoint's few (CAP_AUDIT_WRITE, CAP_KILL,
+CAP_NET_BIND_SERVICE). The
 container has its own pid, mount, ipc, uts and network namespaces, as a
 runtime's default spec has.
 """
@@ -23,6 +25,7 @@ def main(argv):
     opts, args = argv[1:sep], argv[sep + 1:]
     bundle, opts = opts[0], opts[1:]
     hook, hook_env, annotations, root = None, [], {}, "rootfs"
+    caps = ["CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"]
     raw = None
     while opts:
         opt, val, opts = opts[0], opts[1], opts[2:]
@@ -37,9 +40,10 @@ def main(argv):
             annotations[k] = v
         elif opt == "--raw-annotations":
             raw = val
+        elif opt == "--cap":
+            caps.append(val)
         else:
             sys.exit("unknown option " + opt)
-    caps = ["CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"]
     config = {
         "ociVersion": "1.0.2",
         "process": {
