@@ -59,7 +59,12 @@ UNITDIR    ?= $(PREFIX)/lib/systemd/system
 HOOKSDIR   ?= $(PREFIX)/share/containers/oci/hooks.d
 INSTALL    ?= install
 
-.PHONY: all check unit vm clean format bench bench-audit fuzz install uninstall
+.PHONY: all programs check unit vm clean format bench bench-audit fuzz install uninstall deb
+# What is installed (and packaged): the commands, the daemon, the hook.
+PROGRAMS := $(BUILD)/nslsm $(BUILD)/nslsm.static $(BUILD)/nslsmd $(BUILD)/nslsm-oci-hook \
+	$(BUILD)/nslsm-aa-exec
+programs: $(PROGRAMS)
+
 all: $(BUILD)/nslsm $(BUILD)/nslsm.static $(BUILD)/nslsmd $(BUILD)/nslsm-oci-hook $(BUILD)/nslsm-aa-exec $(BUILD)/unit_tests $(BUILD)/fuzz_inputs $(HELPERS)
 
 $(BUILD)/vmlinux.h:
@@ -175,13 +180,14 @@ bench-audit: all
 SUBST = sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SBINDIR@|$(SBINDIR)|g' \
 	-e 's|@LIBEXECDIR@|$(LIBEXECDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g'
 
-install: $(BUILD)/nslsm $(BUILD)/nslsmd $(BUILD)/nslsm-oci-hook $(BUILD)/nslsm-aa-exec
+install: $(PROGRAMS)
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBEXECDIR) \
 		$(DESTDIR)$(DATADIR)/apparmor $(DESTDIR)$(DOCDIR) $(DESTDIR)$(UNITDIR) \
 		$(DESTDIR)$(HOOKSDIR)
 	$(INSTALL) -m 755 $(BUILD)/nslsm $(BUILD)/nslsm-aa-exec $(DESTDIR)$(BINDIR)/
 	$(INSTALL) -m 755 $(BUILD)/nslsmd $(DESTDIR)$(SBINDIR)/
 	$(INSTALL) -m 755 $(BUILD)/nslsm-oci-hook $(DESTDIR)$(LIBEXECDIR)/
+	$(INSTALL) -m 755 $(BUILD)/nslsm.static $(DESTDIR)$(LIBEXECDIR)/nslsm-static
 	$(INSTALL) -m 644 share/apparmor/features-6.1 $(DESTDIR)$(DATADIR)/apparmor/
 	$(INSTALL) -m 644 README.md $(DESTDIR)$(DOCDIR)/
 	$(SUBST) share/containers/oci/hooks.d/nslsm.json.in >$(DESTDIR)$(HOOKSDIR)/nslsm.json
@@ -192,11 +198,16 @@ install: $(BUILD)/nslsm $(BUILD)/nslsmd $(BUILD)/nslsm-oci-hook $(BUILD)/nslsm-a
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/nslsm $(DESTDIR)$(BINDIR)/nslsm-aa-exec \
 		$(DESTDIR)$(SBINDIR)/nslsmd $(DESTDIR)$(LIBEXECDIR)/nslsm-oci-hook \
+		$(DESTDIR)$(LIBEXECDIR)/nslsm-static \
 		$(DESTDIR)$(DATADIR)/apparmor/features-6.1 $(DESTDIR)$(DOCDIR)/README.md \
 		$(DESTDIR)$(HOOKSDIR)/nslsm.json $(DESTDIR)$(UNITDIR)/nslsm.service \
 		$(DESTDIR)$(UNITDIR)/nslsmd.service
 	-rmdir $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(DATADIR)/apparmor $(DESTDIR)$(DATADIR) \
 		$(DESTDIR)$(DOCDIR) 2>/dev/null
+
+# build/deb/nslsm_VERSION_amd64.deb, by dpkg-buildpackage (scripts/deb)
+deb:
+	scripts/deb
 
 format:
 	clang-format -i $$(find bpf include src tests -name '*.[ch]')

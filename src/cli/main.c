@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "lib/audit_log.h"
 #include "lib/error.h"
+#include "lib/state.h"
 
 struct command {
 	const char *name;
@@ -121,6 +122,10 @@ static const struct command commands[] = {
 	  "                                         more than an ancestor allows, and\n"
 	  "                                         a stricter value binds every\n"
 	  "                                         descendant at once)\n"
+	  "            admin.locked=0|1             1: nslsmd refuses every request from\n"
+	  "                                         the namespace and those below it\n"
+	  "                                         (administration from inside, see\n"
+	  "                                         nslsmd --help); set from the host\n"
 	  "          'host' is a namespace too: modules enabled there apply to every\n"
 	  "          task of the machine.\n\n"
 	  "Example:\n"
@@ -316,7 +321,13 @@ static void print_overview(FILE *f)
 	for (size_t i = 0; i < N_COMMANDS; i++)
 		print_synopsis(f, "  ", "  ", commands[i].synopsis);
 	fprintf(f, "\n'nslsm help COMMAND' or 'nslsm COMMAND --help' shows a command's manual.\n"
-		   "Every command but 'modules' and 'help' needs root.\n");
+		   "Every command but 'modules' and 'help' needs root.\n\n"
+		   "Inside a namespace (a container with io.nslsm.admin=1, or an enrolled task:\n"
+		   "no pins under " NSLSM_PIN_DIR " or bpf() refused) with nslsmd's socket\n"
+		   "present, 'apparmor load|replace|remove|status', 'ns create|delete|set|list'\n"
+		   "and 'status' go to nslsmd, which judges them (see nslsmd --help); NS '.' is\n"
+		   "the caller's own namespace. NSLSM_VIA_NSLSMD=1 sends them there always, =0\n"
+		   "never. 'audit --follow' follows the caller's own namespace there by default.\n");
 }
 
 bool is_help(const char *arg)

@@ -289,9 +289,20 @@ static const struct admin_op ops[] = {
 
 void admin_ops_list(FILE *f)
 {
-	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
-		fprintf(f, "%s%s %s%s", i ? ", " : "", ops[i].module, ops[i].op,
-			ops[i].flags & ADMIN_CHANGES ? "*" : "");
+	int col = 2;
+
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		int n = strlen(ops[i].module) + strlen(ops[i].op) + 4;
+
+		if (i && col + n > 78) {
+			fputs(",\n  ", f);
+			col = 2;
+		} else if (i) {
+			fputs(", ", f);
+		}
+		col += fprintf(f, "%s %s%s", ops[i].module, ops[i].op,
+			       ops[i].flags & ADMIN_CHANGES ? "*" : "");
+	}
 }
 
 /* The rules every request passes, whatever its operation. */

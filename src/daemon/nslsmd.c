@@ -812,12 +812,42 @@ static const char usage[] =
 	"                          at --json-log-size (default 10485760) keeping\n"
 	"                          --json-log-keep old files (default 5)\n"
 	"  --syslog HOST:PORT      RFC 5424 messages over TCP (octet counting)\n\n"
+	"Administration from inside a namespace (nslsm apparmor, ns and status run in\n"
+	"a container with io.nslsm.admin=1, or by any enrolled task) comes as\n"
+	"  ADMIN MODULE OP NS BYTES [ARG...]   and BYTES of payload (binary policy)\n"
+	"answered 'OK LEN' and LEN bytes of output, or 'ERR WHY'. NS '.' is the\n"
+	"caller's own namespace. Operations (* changes: needs CAP_MAC_ADMIN in the\n"
+	"caller's user namespace):\n  %s\n"
+	"A request is refused, by a rule its error names, unless: nslsmd has the\n"
+	"kernel's record of who connected (peer); a caller not enrolled is root\n"
+	"(host-root); neither its namespace nor an ancestor is admin.locked\n"
+	"(admin.locked: set from the host, it refuses everything, reads too); a change\n"
+	"has CAP_MAC_ADMIN (cap_mac_admin); the namespace is the caller's own or below\n"
+	"it, never an ancestor or a sibling (subtree); ns delete is of a namespace\n"
+	"below its own (below); ns create leaves at most 64 namespaces below it\n"
+	"(quota); ns set gives no admin.* and no more audit.queue, audit.rate or\n"
+	"audit.delegate_contid than the parent has (delegated); the namespace enables\n"
+	"the operation's module (module). Each refusal is also an audit record of the\n"
+	"caller's namespace (module=\"admin\" operation=\"MODULE.OP\" target_ns=...\n"
+	"rule=...), in the log, the sinks and its consumers.\n\n"
 	"Every request is judged by the process that connected, as the kernel recorded\n"
 	"it at the connect: its namespace, container ids and capabilities then. A\n"
 	"socket passed on, left to a child or held under a reused pid carries no more;\n"
 	"a connection without that record gets nothing. Refusals are logged on stderr\n"
 	"(\"nslsmd: refused 'REQUEST' from pid N of namespace 'NS' (uid U): WHY\").\n\n"
 	"Runs in the foreground; stop it with SIGTERM. Needs root and a loaded nslsm.\n";
+
+static void print_usage(FILE *f)
+{
+	char ops[512] = "";
+	FILE *m = fmemopen(ops, sizeof(ops) - 1, "w");
+
+	if (m) {
+		admin_ops_list(m);
+		fclose(m);
+	}
+	fprintf(f, usage, ops);
+}
 
 int main(int argc, char **argv)
 {
@@ -859,12 +889,13 @@ int main(int argc, char **argv)
 				goto bad;
 			HISTORY = v;
 			break;
-		case 'h': fputs(usage, stdout); return 0;
-		default: fputs(usage, stderr); return 2;
+		case 'h': print_usage(stdout); return 0;
+		default: print_usage(stderr); return 2;
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "nslsmd: unexpected argument '%s'\n%s", argv[optind], usage);
+		fprintf(stderr, "nslsmd: unexpected argument '%s'\n", argv[optind]);
+		print_usage(stderr);
 		return 2;
 	}
 	if (sinks.syslog_addr && !strchr(sinks.syslog_addr, ':')) {

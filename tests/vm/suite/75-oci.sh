@@ -3,7 +3,7 @@
 # instruction, its records carrying its container id, nothing left once it
 # stops, and any bad annotation refusing the container.
 
-HOOK=$ROOT/build/nslsm-oci-hook
+HOOK=$NSLSM_HOOK
 OCI_BUNDLE=$ROOT/tests/helpers/oci_bundle.py
 OCI_POLICY=$SCRATCH/oci.profile
 
@@ -179,8 +179,10 @@ oci_bad_annotations_refuse() { # RUNTIME
 			die "left behind: $(oci_leak_census), was $before"
 	}
 	check "unknown annotation 'io.nslsm.bogus'" --annotation io.nslsm.bogus=1
-	check "io.nslsm.admin: administration from inside the container is not supported yet" \
-		--annotation io.nslsm.admin=1
+	check "io.nslsm.admin: 'yes': expected 0 or 1" --annotation io.nslsm.admin=yes
+	# administration from inside needs nslsmd (77-admin.sh): refused after
+	# the namespace was made and recorded, both taken away again
+	check "io.nslsm.admin: nslsmd is not running" --annotation io.nslsm.admin=1
 	check "io.nslsm.ns: namespace name 'a b'" --annotation "io.nslsm.ns=a b"
 	check "io.nslsm.modules" --annotation io.nslsm.modules=nosuch
 	check "io.nslsm.contid: container id '0' is reserved" --annotation io.nslsm.contid=0

@@ -5,7 +5,7 @@
 # manages its namespace and the namespaces below it. Every way out is an
 # escape attempt refused by a named rule, and audited.
 
-HOOK=$ROOT/build/nslsm-oci-hook
+HOOK=$NSLSM_HOOK
 OCI_BUNDLE=$ROOT/tests/helpers/oci_bundle.py
 PEER=$ROOT/tests/helpers/nslsmd_peer.py
 ADMIN_ROOT=/tmp/nslsm-admin-rootfs
@@ -25,7 +25,7 @@ admin_rootfs() {
 	: >$r.new/etc/apparmor/parser.conf
 	cp /bin/busybox "$ROOT/build/tests/aa_ops" $r.new/bin/
 	for a in sh cat echo sleep true grep seq ls test; do ln -s busybox $r.new/bin/$a; done
-	cp "$ROOT/build/nslsm.static" $r.new/bin/nslsm
+	cp "$NSLSM_STATIC" $r.new/bin/nslsm
 	cp "$(command -v apparmor_parser)" $r.new/bin/
 	cp /lib/x86_64-linux-gnu/libc.so.6 $r.new/lib/x86_64-linux-gnu/
 	cp /lib64/ld-linux-x86-64.so.2 $r.new/lib64/

@@ -5,7 +5,19 @@
 # the subshell, and so does any command that fails unexpectedly.
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
-NSLSM=$ROOT/build/nslsm
+# NSLSM_TEST_PREFIX=DIR (run-deb-guest): the programs installed under DIR
+# (bin, sbin, libexec/nslsm) instead of those of build/.
+if [ -n "${NSLSM_TEST_PREFIX:-}" ]; then
+	NSLSM=$NSLSM_TEST_PREFIX/bin/nslsm
+	NSLSMD=$NSLSM_TEST_PREFIX/sbin/nslsmd
+	NSLSM_HOOK=$NSLSM_TEST_PREFIX/libexec/nslsm/nslsm-oci-hook
+	NSLSM_STATIC=$NSLSM_TEST_PREFIX/libexec/nslsm/nslsm-static
+else
+	NSLSM=$ROOT/build/nslsm
+	NSLSMD=$ROOT/build/nslsmd
+	NSLSM_HOOK=$ROOT/build/nslsm-oci-hook
+	NSLSM_STATIC=$ROOT/build/nslsm.static
+fi
 PROBE=$ROOT/build/tests/probe
 export NSLSM_AUDIT_LOG=/tmp/nslsm-test/audit.log
 SCRATCH=/tmp/nslsm-test
@@ -99,7 +111,7 @@ run_in() {
 # start_nslsmd [ARGS...]: nslsmd in the background (killed with the test's
 # other jobs); returns once its socket answers.
 start_nslsmd() {
-	"$ROOT/build/nslsmd" "$@" 2>>"$SCRATCH/nslsmd.log" &
+	"$NSLSMD" "$@" 2>>"$SCRATCH/nslsmd.log" &
 	for _ in $(seq 100); do
 		[ -S /run/nslsm/nslsmd.sock ] && return 0
 		sleep 0.1
