@@ -36,9 +36,9 @@ admin_rootfs() {
 	mv $r.new $r
 }
 
-# admin_run NAME [oci_bundle.py options] -- SCRIPT: crun runs `sh -c SCRIPT`
-# in container NAME (namespace oci-NAME) under the hook; its status in
-# $run_rc, its output (and the hook's messages) in $run_out.
+# admin_run NAME [oci_bundle.py options] -- SCRIPT: crun (or $RT) runs
+# `sh -c SCRIPT` in container NAME (namespace oci-NAME) under the hook; its
+# status in $run_rc, its output (and the hook's messages) in $run_out.
 admin_run() {
 	local name=$1 b=$SCRATCH/bundle-$1
 	shift
@@ -54,9 +54,9 @@ admin_run() {
 		--hook-env "NSLSM_AUDIT_LOG=$NSLSM_AUDIT_LOG" \
 		--annotation "run.oci.hooks.stderr=$b/hook.err" "${opts[@]}" -- /bin/sh -c "$1"
 	run_rc=0
-	run_out=$(cd "$b" && crun run "$name" 2>&1 </dev/null) || run_rc=$?
+	run_out=$(cd "$b" && "${RT:-crun}" run "$name" 2>&1 </dev/null) || run_rc=$?
 	[ ! -s "$b/hook.err" ] || run_out="$run_out $(cat "$b/hook.err")"
-	echo "crun run $name -> $run_rc:"
+	echo "${RT:-crun} run $name -> $run_rc:"
 	echo "$run_out"
 }
 
@@ -67,7 +67,8 @@ expect_rule() {
 	expect_contains "$1: nslsm: nslsmd: refused by rule '$2'" "$run_out"
 }
 
-test_admin_container_loads_a_profile_that_confines_a_process_inside() {
+admin_load_confines() { # RUNTIME
+	local RT=$1 rec
 	start_nslsmd
 	admin_run adm-load "${ADMIN[@]}" --annotation io.nslsm.modules=apparmor -- '
 		nslsm apparmor load . /p/inner.profile || exit 1
@@ -86,6 +87,14 @@ test_admin_container_loads_a_profile_that_confines_a_process_inside() {
 	expect_contains 'ns="oci-adm-load"' "$rec"
 	# the namespace went with the container, its policy with it
 	expect_not_contains "oci-adm-load" "$(nslsm ns list)"
+}
+
+test_admin_crun_container_loads_a_profile_that_confines_a_process_inside() {
+	admin_load_confines crun
+}
+
+test_admin_runc_container_loads_a_profile_that_confines_a_process_inside() {
+	admin_load_confines runc
 }
 
 test_admin_child_namespaces_settings_status_and_follow_from_inside() {
