@@ -184,14 +184,37 @@ static int op_ns_delete(struct admin_ctx *x)
  */
 static struct nslsm_ns scratch[NSLSM_MAX_NS];
 
+/* boundary.KEY=RULE allowing more than ns does: the boundary is the host's
+ * wall around the caller, and its own never loosens from inside (below it,
+ * ns_set keeps every namespace within its ancestors', the caller's own
+ * included). */
+static bool looser_boundary(const struct nslsm_ns *ns, const char *arg)
+{
+	for (unsigned int k = 0; k < NSLSM_BOUNDARY_KEYS; k++) {
+		size_t n = strlen(ns_boundary_key(k));
+
+		if (strncmp(arg, "boundary.", 9) || strncmp(arg + 9, ns_boundary_key(k), n) ||
+		    arg[9 + n] != '=')
+			continue;
+		for (uint32_t r = NSLSM_BOUNDARY_DENY; r <= NSLSM_BOUNDARY_ALLOW; r++)
+			if (!strcmp(arg + 10 + n, ns_boundary_rule_name(r)))
+				return r > ns_boundary_get(ns, k);
+	}
+	return false;
+}
+
 static int check_delegated(struct admin_ctx *x)
 {
 	const struct nslsm_ns *old = &x->st->ns[x->id], *p, *n;
 
-	for (int i = 0; i < x->r->n_args; i++)
+	for (int i = 0; i < x->r->n_args; i++) {
 		if (!strncmp(x->r->args[i], "admin.", 6))
 			return refuse(x->rule, "delegated", "'%s': admin settings are the host's",
 				      x->r->args[i]);
+		if (x->id == x->c->ns_id && looser_boundary(old, x->r->args[i]))
+			return refuse(x->rule, "delegated", "'%s': the caller's own namespace '%s' "
+				      "cannot allow more than it does", x->r->args[i], old->name);
+	}
 	memcpy(scratch, x->st->ns, sizeof(scratch));
 	if (ns_set(scratch, x->id, (char **)x->r->args, x->r->n_args))
 		return -1;

@@ -27,8 +27,13 @@
  *   quota          ns create: at most ADMIN_MAX_BELOW namespaces below the
  *                  caller's own
  *   delegated      ns set: admin.* is the host's; audit.queue, audit.rate
- *                  and audit.delegate_contid no more than the parent gives
- *                  (boundary.* never more than an ancestor, as on the host)
+ *                  and audit.delegate_contid no more than the parent gives;
+ *                  boundary.* of the caller's own namespace only tighter,
+ *                  below it never more than an ancestor (as on the host)
+ *
+ * What these rules leave to the caller: its own namespace's policy and
+ * modules (the host keeps what it must in an ancestor, which bounds the
+ * container whatever its own namespace says).
  *   module         the namespace enables the operation's module
  */
 #ifndef NSLSM_DAEMON_DELEGATE_H

@@ -146,7 +146,8 @@ test_admin_escape_attempts_ancestor_and_sibling_are_refused_and_audited() {
 		echo "A8: $(nslsm ns set . audit.queue=4194304 2>&1)"
 		echo "A9: $(nslsm ns create evil2 --parent sib 2>&1)"
 		echo "A10: $(nslsm audit --follow --ns tenant 2>&1)"
-		echo "A11: $(nslsm apparmor status tenant 2>&1)"'
+		echo "A11: $(nslsm apparmor status tenant 2>&1)"
+		echo "A12: $(nslsm ns set . boundary.signal=allow 2>&1)"'
 	expect_rule A1 subtree
 	expect_contains "namespace 'tenant' is an ancestor of the caller's namespace 'oci-adm-esc'" \
 		"$run_out"
@@ -162,6 +163,9 @@ test_admin_escape_attempts_ancestor_and_sibling_are_refused_and_audited() {
 	expect_rule A9 subtree
 	expect_contains "A10: nslsm: nslsmd: not allowed to follow namespace 'tenant'" "$run_out"
 	expect_rule A11 subtree
+	expect_rule A12 delegated
+	expect_contains "'boundary.signal=allow': the caller's own namespace 'oci-adm-esc' cannot allow more" \
+		"$run_out"
 	# nothing changed outside the container
 	list=$(nslsm ns list)
 	expect_not_contains "evil" "$list"
@@ -172,8 +176,8 @@ test_admin_escape_attempts_ancestor_and_sibling_are_refused_and_audited() {
 	# each refusal is a record of the container's namespace naming the rule
 	recs=$(nslsm audit | grep 'module="admin"')
 	echo "$recs"
-	[ "$(echo "$recs" | grep -c 'ns="oci-adm-esc"')" -eq 10 ] ||
-		die "expected 10 admin records of oci-adm-esc"
+	[ "$(echo "$recs" | grep -c 'ns="oci-adm-esc"')" -eq 11 ] ||
+		die "expected 11 admin records of oci-adm-esc"
 	expect_contains 'operation="apparmor.load" target_ns="tenant" rule="subtree"' "$recs"
 	expect_contains 'operation="ns.create" target_ns="evil" rule="subtree"' "$recs"
 	expect_contains 'operation="ns.delete" target_ns="oci-adm-esc" rule="below"' "$recs"
