@@ -199,6 +199,10 @@ enum nslsm_ns_flag {
 	/* admin.locked=1, set from the host: nslsmd refuses every request of
 	 * a task of this namespace or below (user space only). */
 	NSLSM_NS_ADMIN_LOCKED = 1u << 1,
+	/* admin.delegate=1 (io.nslsm.admin=1, or from the host): nslsmd
+	 * serves administration requests from tasks of this namespace or
+	 * below (user space only). */
+	NSLSM_NS_ADMIN_DELEGATED = 1u << 2,
 };
 
 /* A namespace: one slot of the "namespaces" array map, indexed by id. */

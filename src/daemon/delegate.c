@@ -339,6 +339,11 @@ static int check_caller(struct admin_ctx *x, const struct admin_op *op)
 	if (!c->enrolled && c->uid != 0)
 		return refuse(x->rule, "host-root", "uid %u is not root, and a caller of the host "
 			      "must be", c->uid);
+	if (c->enrolled && !ns_admin_delegated(x->st->ns, c->ns_id))
+		return refuse(x->rule, "admin.delegate", "namespace '%s' is not administered from "
+			      "inside (the host gives it with io.nslsm.admin=1 or 'nslsm ns set %s "
+			      "admin.delegate=1')", ns_name(x->st, c->ns_id),
+			      ns_name(x->st, c->ns_id));
 	if (c->enrolled && ns_admin_locked(x->st->ns, c->ns_id, &locked_by))
 		return refuse(x->rule, "admin.locked", "namespace '%s' is locked by the host "
 			      "(admin.locked=1)", ns_name(x->st, locked_by));

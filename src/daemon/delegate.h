@@ -15,6 +15,11 @@
  * checked; a refusal names its rule:
  *   peer           nslsmd has the kernel's record of who connected
  *   host-root      a caller that was not enrolled is the host's: uid 0 only
+ *   admin.delegate the caller's namespace or an ancestor of it was given
+ *                  administration from inside (admin.delegate=1: the hook
+ *                  sets it for io.nslsm.admin=1): a task enrolled by
+ *                  `nslsm run` does not administer its namespace just
+ *                  because nslsmd's socket is in reach
  *   admin.locked   neither the caller's namespace nor an ancestor of it is
  *                  locked (ns set NS admin.locked=1, from the host): every
  *                  request is refused, reads too

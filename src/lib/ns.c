@@ -164,33 +164,50 @@ static int set_audit(struct nslsm_ns *ns, const char *spec, const char *key, con
 			  "audit.queue, audit.rate, audit.coalesce)", spec, key);
 }
 
-/* admin.locked=0|1: whether nslsmd serves administration requests from
- * the namespace's tasks and those of its descendants (src/daemon/delegate.h). */
+/* admin.delegate=0|1 and admin.locked=0|1: whether nslsmd serves
+ * administration requests from the namespace's tasks and those of its
+ * descendants (src/daemon/delegate.h). */
 static int set_admin(struct nslsm_ns *ns, const char *spec, const char *key, const char *value)
 {
-	__u32 on = 0;
+	__u32 on = 0, flag = !strcmp(key, "locked")	  ? NSLSM_NS_ADMIN_LOCKED
+			     : !strcmp(key, "delegate") ? NSLSM_NS_ADMIN_DELEGATED
+							 : 0;
 
-	if (strcmp(key, "locked"))
-		return nslsm_fail("'%s': no admin setting '%s' (admin.locked)", spec, key);
+	if (!flag)
+		return nslsm_fail("'%s': no admin setting '%s' (admin.delegate, admin.locked)",
+				  spec, key);
 	if (ns->id == NSLSM_HOST_ID)
 		return nslsm_fail("'%s': the host is administered from the host, never through "
 				  "nslsmd: set it on a namespace", spec);
 	if (set_flag(spec, value, &on))
 		return -1;
-	ns->flags = on ? ns->flags | NSLSM_NS_ADMIN_LOCKED : ns->flags & ~NSLSM_NS_ADMIN_LOCKED;
+	ns->flags = on ? ns->flags | flag : ns->flags & ~flag;
 	return 0;
 }
 
-bool ns_admin_locked(const struct nslsm_ns *table, uint32_t id, uint32_t *locked_by)
+/* The first of id and its ancestors (host aside) with `flag`. */
+static bool ns_flag_up(const struct nslsm_ns *table, uint32_t id, uint32_t flag, uint32_t *by)
 {
 	for (uint32_t d = 0; d < NSLSM_MAX_DEPTH && id != NSLSM_HOST_ID && id < NSLSM_MAX_NS; d++) {
-		if (table[id].flags & NSLSM_NS_ADMIN_LOCKED) {
-			*locked_by = id;
+		if (table[id].flags & flag) {
+			*by = id;
 			return true;
 		}
 		id = table[id].parent;
 	}
 	return false;
+}
+
+bool ns_admin_locked(const struct nslsm_ns *table, uint32_t id, uint32_t *locked_by)
+{
+	return ns_flag_up(table, id, NSLSM_NS_ADMIN_LOCKED, locked_by);
+}
+
+bool ns_admin_delegated(const struct nslsm_ns *table, uint32_t id)
+{
+	uint32_t by;
+
+	return ns_flag_up(table, id, NSLSM_NS_ADMIN_DELEGATED, &by);
 }
 
 /* --- the boundary: boundary.ptrace|signal|sched=deny|parent|allow --- */
@@ -323,7 +340,7 @@ static int set_one(struct nslsm_ns *ns, char *arg)
 	dot = strchr(key, '.');
 	if (!dot)
 		return nslsm_fail("'%s': unknown key '%s' (keys are 'modules', audit.KEY, "
-				  "boundary.KEY, admin.locked and MODULE.KEY, see 'nslsm help ns')",
+				  "boundary.KEY, admin.KEY and MODULE.KEY, see 'nslsm help ns')",
 				  spec, key);
 	*dot = 0;
 	if (!strcmp(key, "audit"))

@@ -31,7 +31,8 @@ int ns_create(struct nslsm_ns *table, const char *name, const char *parent, uint
 /* Apply KEY=VALUE settings (all or none). Keys: modules=LIST,
  * MODULE.mode=enforce|complain, MODULE.KEY=VALUE, audit.KEY=0|1,
  * boundary.KEY=deny|parent|allow (never more than an ancestor allows; a
- * tighter value tightens every descendant too), admin.locked=0|1. */
+ * tighter value tightens every descendant too), admin.delegate=0|1,
+ * admin.locked=0|1. */
 int ns_set(struct nslsm_ns *table, uint32_t id, char **kv, int n);
 /* tasks_in: live tasks whose own namespace is each id (may be NULL). */
 int ns_delete(struct nslsm_ns *table, uint32_t id, const uint32_t *tasks_in);
@@ -44,6 +45,8 @@ bool ns_has_children(const struct nslsm_ns *table, uint32_t id);
 /* Is id or an ancestor of it (host aside) admin.locked? Which one, first
  * from id up, in *locked_by. */
 bool ns_admin_locked(const struct nslsm_ns *table, uint32_t id, uint32_t *locked_by);
+/* Is id or an ancestor of it (host aside) admin.delegate=1? */
+bool ns_admin_delegated(const struct nslsm_ns *table, uint32_t id);
 
 /* The boundary settings: key 0..NSLSM_BOUNDARY_KEYS-1 is "ptrace",
  * "signal", "sched"; a rule (enum nslsm_boundary_rule) as typed. */

@@ -57,6 +57,10 @@ static void settings(const struct nslsm_ns *ns, bool json, char *buf, size_t len
 		off += snprintf(buf + off, off < len ? len - off : 0,
 				json ? "%s\"audit.coalesce\":\"%u\"" : "%saudit.coalesce=%u",
 				off ? (json ? "," : " ") : "", ns->audit.coalesce_ms);
+	if (ns->flags & NSLSM_NS_ADMIN_DELEGATED)
+		off += snprintf(buf + off, off < len ? len - off : 0,
+				json ? "%s\"admin.delegate\":\"1\"" : "%sadmin.delegate=1",
+				off ? (json ? "," : " ") : "");
 	if (ns->flags & NSLSM_NS_ADMIN_LOCKED)
 		off += snprintf(buf + off, off < len ? len - off : 0,
 				json ? "%s\"admin.locked\":\"1\"" : "%sadmin.locked=1",

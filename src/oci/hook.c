@@ -101,6 +101,8 @@ static const char manual[] =
 	"                              'nslsm' inside manages the container's namespace\n"
 	"                              and those below it through nslsmd (see nslsmd\n"
 	"                              --help for the rules). nslsmd must be running.\n"
+	"                              The namespace made gets admin.delegate=1; one\n"
+	"                              joined must have it already (from the host).\n"
 	"                              Restarting nslsmd makes a new socket: containers\n"
 	"                              started before keep the old, dead one\n"
 	"parent, modules, set, apparmor.policy and parent-label make a namespace: they\n"
@@ -159,6 +161,22 @@ static int config_annotations(struct oci_state *st)
 	rc = oci_config_annotations(buf, len, st);
 	free(buf);
 	return rc;
+}
+
+/* io.nslsm.admin=1: the namespace administered from inside (admin.delegate):
+ * one this hook made is given it; one it joins must have it from the host. */
+static int admin_delegate(struct nslsm_state *st, uint32_t id, bool created)
+{
+	char kv[] = "admin.delegate=1", *set[] = { kv };
+
+	phase = OCI_PREFIX "admin";
+	if (created)
+		return admin_ns_set(st, id, set, 1);
+	if (!ns_admin_delegated(st->ns, id))
+		return nslsm_fail("namespace '%s' exists and is not administered from inside: the "
+				  "host gives it with 'nslsm ns set %s admin.delegate=1'",
+				  st->ns[id].name, st->ns[id].name);
+	return 0;
 }
 
 /* io.nslsm.admin=1: nslsmd's socket into the container, whose root the
@@ -441,7 +459,8 @@ static int create_runtime(struct oci_state *state)
 	if (state_open(&st, true) || state_lock(&st))
 		goto out;
 	opened = true;
-	if (make_namespace(&st, &r, &pol, &id, &created) || container_blob(&st, &r, id, &blob))
+	if (make_namespace(&st, &r, &pol, &id, &created) || container_blob(&st, &r, id, &blob) ||
+	    (r.admin && admin_delegate(&st, id, created)))
 		goto out;
 	phase = "record";
 	if (record_write(os.id, r.ns, id, created, r.contid, os.pid))

@@ -344,13 +344,13 @@ TEST(module_mode_set_and_format_through_the_table)
 	EXPECT(!strcmp(module_mode_help(yama), "enforce|complain"));
 }
 
-TEST(admin_locked_binds_the_namespace_and_every_descendant_never_the_host)
+TEST(admin_locked_and_delegate_bind_the_namespace_and_every_descendant_never_the_host)
 {
 	struct nslsm_ns *t = new_table();
 	uint32_t box = create(t, "box", NULL, 0), inner = create(t, "inner", "box", 0), by = 99;
 	uint32_t other = create(t, "other", NULL, 0);
 	char on[] = "admin.locked=1", off[] = "admin.locked=0", bad[] = "admin.locked=2";
-	char host[] = "admin.locked=1", nokey[] = "admin.open=1";
+	char host[] = "admin.locked=1", nokey[] = "admin.open=1", delegate[] = "admin.delegate=1";
 	char *kv[] = { on };
 
 	EXPECT(!ns_admin_locked(t, inner, &by));
@@ -375,5 +375,13 @@ TEST(admin_locked_binds_the_namespace_and_every_descendant_never_the_host)
 	EXPECT_EQ(ns_set(t, box, kv, 1), 0);
 	EXPECT(!ns_admin_locked(t, inner, &by));
 	EXPECT(ns_in_use(&t[box]));
+	/* admin.delegate: the same reach, a flag of its own */
+	EXPECT(!ns_admin_delegated(t, inner));
+	kv[0] = delegate;
+	EXPECT_EQ(ns_set(t, box, kv, 1), 0);
+	EXPECT(ns_admin_delegated(t, box));
+	EXPECT(ns_admin_delegated(t, inner));
+	EXPECT(!ns_admin_delegated(t, other));
+	EXPECT(!ns_admin_locked(t, inner, &by));
 	free(t);
 }

@@ -186,8 +186,8 @@ test_admin_escape_attempts_ancestor_and_sibling_are_refused_and_audited() {
 
 test_admin_locked_namespace_refuses_everything_until_the_host_unlocks_it() {
 	nslsm ns create frozen --modules apparmor
-	nslsm ns set frozen admin.locked=1
-	expect_contains "admin.locked=1" "$(nslsm ns list)"
+	nslsm ns set frozen admin.locked=1 admin.delegate=1
+	expect_contains "admin.delegate=1 admin.locked=1" "$(nslsm ns list)"
 	start_nslsmd
 	admin_run adm-frozen "${ADMIN[@]}" --annotation io.nslsm.ns=frozen -- '
 		echo "L1: $(nslsm apparmor load . /p/inner.profile 2>&1)"
@@ -233,6 +233,8 @@ test_admin_without_cap_mac_admin_reads_but_changes_nothing() {
 test_admin_forged_peers_get_only_the_connectors_rights() {
 	nslsm ns create box --modules apparmor
 	nslsm ns create other --modules apparmor
+	nslsm ns set box admin.delegate=1
+	nslsm ns set other admin.delegate=1
 	start_nslsmd
 	out=$("$PEER" pass box --reuse --back other "ADMIN ns create fromhost 0 parent=host" \
 		"ADMIN ns set other 0 apparmor.mode=complain")
@@ -272,4 +274,29 @@ test_admin_zero_or_absent_mounts_no_socket() {
 	expect_contains "io.nslsm.admin: nslsmd is not running" "$run_out"
 	expect_not_contains STARTED "$run_out"
 	expect_not_contains "oci-adm-nod" "$(nslsm ns list)"
+}
+
+# Being enrolled, root, and in reach of nslsmd's socket is not being a
+# namespace's admin: the namespace must have been given it (admin.delegate).
+test_admin_enrolled_task_of_a_namespace_not_delegated_is_refused() {
+	nslsm ns create plain --modules apparmor
+	start_nslsmd
+	# routed to nslsmd by itself (bpf() is refused to it), or told to
+	for via in "" 1; do
+		out=$(NSLSM_VIA_NSLSMD=$via run_in plain "$NSLSM" ns set plain modules=none 2>&1 || true)
+		echo "$out"
+		expect_contains "nslsmd: refused by rule 'admin.delegate': namespace 'plain' is not administered from inside" "$out"
+	done
+	expect_contains "apparmor" "$(nslsm ns list | grep '^plain ')"
+	expect_contains 'target_ns="plain" rule="admin.delegate"' "$(nslsm audit | grep 'module="admin"')"
+	# a container may not join it to administer it either
+	admin_run adm-join "${ADMIN[@]}" --annotation io.nslsm.ns=plain -- 'echo STARTED'
+	[ "$run_rc" -ne 0 ] || die "a container joined a namespace not delegated with admin=1"
+	expect_contains "io.nslsm.admin: namespace 'plain' exists and is not administered from inside" \
+		"$run_out"
+	expect_not_contains STARTED "$run_out"
+	# once the host gives it, the same request is carried out
+	nslsm ns set plain admin.delegate=1
+	run_in plain "$NSLSM" ns set plain apparmor.mode=complain
+	expect_contains "apparmor.mode=complain" "$(nslsm ns list | grep '^plain ')"
 }
