@@ -146,6 +146,7 @@ static void fuzz_oci(const uint8_t *data, size_t size)
 {
 	struct oci_request r;
 	struct oci_state st;
+	char rootfs[256];
 
 	if (oci_state_parse((const char *)data, size, false, &st) == 0) {
 		if (oci_check_id(st.id) || st.bundle[0] != '/')
@@ -157,6 +158,10 @@ static void fuzz_oci(const uint8_t *data, size_t size)
 			oci_request_create_only(&r);
 			oci_request_free(&r);
 		}
+		if (oci_config_root((const char *)data, size, st.bundle, rootfs, sizeof(rootfs)) ==
+			    0 &&
+		    (!rootfs[0] || memchr(rootfs, 0, sizeof(rootfs)) == NULL))
+			abort();	/* an empty or unterminated root */
 		oci_state_free(&st);
 	}
 }
