@@ -42,9 +42,13 @@ CLI_OBJS  := $(patsubst %.c,$(BUILD)/obj/%.o,$(CLI_SRCS))
 DAEMON_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(DAEMON_SRCS))
 # Unit tests: the library without the loader, built with ASan/UBSan.
 UNIT_LIB  := $(filter-out $(SKEL_USERS),$(LIB_SRCS))
-UNIT_OBJS := $(patsubst %.c,$(BUILD)/asan/%.o,$(UNIT_LIB) src/oci/request.c $(UNIT_SRCS))
+UNIT_OBJS := $(patsubst %.c,$(BUILD)/asan/%.o,$(UNIT_LIB) src/oci/request.c src/apparmorfs/tree.c $(UNIT_SRCS))
 # The OCI hook: its parser (unit tested, fuzzed) and its main.
 OCI_OBJS  := $(patsubst %.c,$(BUILD)/obj/%.o,src/oci/request.c src/oci/hook.c)
+# nslsm-apparmorfs: the tree's logic (unit tested, fuzzed) and the FUSE glue.
+FUSE_CFLAGS := $(shell pkg-config --cflags fuse3 2>/dev/null || echo -I/usr/include/fuse3)
+FUSE_LIBS := $(shell pkg-config --libs fuse3 2>/dev/null || echo -lfuse3 -lpthread)
+AAFS_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,src/apparmorfs/tree.c src/apparmorfs/main.c)
 
 # make install [PREFIX=/usr/local] [DESTDIR=...]
 PREFIX     ?= /usr/local
@@ -60,7 +64,7 @@ HOOKSDIR   ?= $(PREFIX)/share/containers/oci/hooks.d
 INSTALL    ?= install
 
 .PHONY: all check unit vm clean format bench bench-audit fuzz install uninstall
-all: $(BUILD)/nslsm $(BUILD)/nslsmd $(BUILD)/nslsm-oci-hook $(BUILD)/nslsm-aa-exec $(BUILD)/unit_tests $(BUILD)/fuzz_inputs $(HELPERS)
+all: $(BUILD)/nslsm $(BUILD)/nslsmd $(BUILD)/nslsm-oci-hook $(BUILD)/nslsm-apparmorfs $(BUILD)/nslsm-aa-exec $(BUILD)/unit_tests $(BUILD)/fuzz_inputs $(HELPERS)
 
 $(BUILD)/vmlinux.h:
 	$(call msg,GEN,$@)
@@ -100,6 +104,12 @@ $(BUILD)/nslsm-oci-hook: $(LIB_OBJS) $(OCI_OBJS)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LIBS) $(OCI_LIBS)
 
+$(BUILD)/obj/src/apparmorfs/main.o: CFLAGS += $(FUSE_CFLAGS)
+
+$(BUILD)/nslsm-apparmorfs: $(LIB_OBJS) $(AAFS_OBJS)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LIBS) $(FUSE_LIBS)
+
 $(BUILD)/unit_tests: $(UNIT_OBJS)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^ $(LIBS) $(OCI_LIBS)
@@ -133,7 +143,7 @@ $(BUILD)/nslsm-aa-exec: src/helper/nslsm-aa-exec.c include/nslsm/prctl.h
 	$(Q)$(CC) $(CFLAGS) -static -o $@ $<
 
 # libFuzzer over the parsers of outside input (tests/fuzz), ASan/UBSan.
-FUZZ_SRCS := tests/fuzz/fuzz_inputs.c $(UNIT_LIB) src/oci/request.c
+FUZZ_SRCS := tests/fuzz/fuzz_inputs.c $(UNIT_LIB) src/oci/request.c src/apparmorfs/tree.c
 $(BUILD)/fuzz_inputs: $(FUZZ_SRCS) $(HDRS)
 	$(call msg,FUZZ,$@)
 	$(Q)$(CLANG) -g -O1 -std=gnu11 $(WARN) -Iinclude -Isrc -I$(BUILD) -D_GNU_SOURCE \
@@ -169,13 +179,13 @@ bench-audit: all
 SUBST = sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SBINDIR@|$(SBINDIR)|g' \
 	-e 's|@LIBEXECDIR@|$(LIBEXECDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g'
 
-install: $(BUILD)/nslsm $(BUILD)/nslsmd $(BUILD)/nslsm-oci-hook $(BUILD)/nslsm-aa-exec
+install: $(BUILD)/nslsm $(BUILD)/nslsmd $(BUILD)/nslsm-oci-hook $(BUILD)/nslsm-apparmorfs $(BUILD)/nslsm-aa-exec
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBEXECDIR) \
 		$(DESTDIR)$(DATADIR)/apparmor $(DESTDIR)$(DOCDIR) $(DESTDIR)$(UNITDIR) \
 		$(DESTDIR)$(HOOKSDIR)
 	$(INSTALL) -m 755 $(BUILD)/nslsm $(BUILD)/nslsm-aa-exec $(DESTDIR)$(BINDIR)/
 	$(INSTALL) -m 755 $(BUILD)/nslsmd $(DESTDIR)$(SBINDIR)/
-	$(INSTALL) -m 755 $(BUILD)/nslsm-oci-hook $(DESTDIR)$(LIBEXECDIR)/
+	$(INSTALL) -m 755 $(BUILD)/nslsm-oci-hook $(BUILD)/nslsm-apparmorfs $(DESTDIR)$(LIBEXECDIR)/
 	$(INSTALL) -m 644 share/apparmor/features-6.1 $(DESTDIR)$(DATADIR)/apparmor/
 	$(INSTALL) -m 644 README.md $(DESTDIR)$(DOCDIR)/
 	$(SUBST) share/containers/oci/hooks.d/nslsm.json.in >$(DESTDIR)$(HOOKSDIR)/nslsm.json
@@ -186,6 +196,7 @@ install: $(BUILD)/nslsm $(BUILD)/nslsmd $(BUILD)/nslsm-oci-hook $(BUILD)/nslsm-a
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/nslsm $(DESTDIR)$(BINDIR)/nslsm-aa-exec \
 		$(DESTDIR)$(SBINDIR)/nslsmd $(DESTDIR)$(LIBEXECDIR)/nslsm-oci-hook \
+		$(DESTDIR)$(LIBEXECDIR)/nslsm-apparmorfs \
 		$(DESTDIR)$(DATADIR)/apparmor/features-6.1 $(DESTDIR)$(DOCDIR)/README.md \
 		$(DESTDIR)$(HOOKSDIR)/nslsm.json $(DESTDIR)$(UNITDIR)/nslsm.service \
 		$(DESTDIR)$(UNITDIR)/nslsmd.service
