@@ -248,11 +248,14 @@ static int parse_one(struct oci_request *r, const char *key, const char *name, c
 		r->n_parent_label++;
 		return 0;
 	}
-	if (!strcmp(name, "admin"))
-		return nslsm_fail("%s: administration from inside the container is not supported "
-				  "yet", key);
+	if (!strcmp(name, "admin")) {
+		if (strcmp(v, "0") && strcmp(v, "1"))
+			return nslsm_fail("%s: '%s' is neither 0 nor 1", key, v);
+		r->admin = v[0] == '1';
+		return 0;
+	}
 	return nslsm_fail("unknown annotation '%s' (io.nslsm.ns, .parent, .modules, .set, "
-			  ".contid, .apparmor.profile, .apparmor.policy, .parent-label.MODULE)",
+			  ".contid, .apparmor.profile, .apparmor.policy, .parent-label.MODULE, .admin)",
 			  key);
 wrap:
 	snprintf(why, sizeof(why), "%s", nslsm_error());

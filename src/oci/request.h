@@ -52,6 +52,7 @@ struct oci_request {
 	int n_policy;
 	char *parent_label[NSLSM_MAX_MODULES];	/* io.nslsm.parent-label.M: "M=LABEL" */
 	int n_parent_label;
+	bool admin;			/* io.nslsm.admin=1: administration from inside */
 };
 
 /* The state JSON: an object with a valid id, an absolute bundle and, if

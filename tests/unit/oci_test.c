@@ -94,7 +94,7 @@ TEST(oci_unknown_and_unsupported_annotations_are_errors)
 	EXPECT_STR_CONTAINS(refused("{\"io.nslsm.bogus\":\"1\"}"),
 			    "unknown annotation 'io.nslsm.bogus'");
 	EXPECT_STR_CONTAINS(refused("{\"io.nslsm.\":\"1\"}"), "unknown annotation 'io.nslsm.'");
-	EXPECT_STR_CONTAINS(refused("{\"io.nslsm.admin\":\"1\"}"), "not supported yet");
+	EXPECT_STR_CONTAINS(refused("{\"io.nslsm.admin\":\"yes\"}"), "neither 0 nor 1");
 	EXPECT_STR_CONTAINS(refused("{\"io.nslsm.parent-label.nosuch\":\"x\"}"),
 			    "io.nslsm.parent-label.nosuch: no module 'nosuch'");
 	EXPECT_STR_CONTAINS(refused("{\"io.nslsm.parent-label.yama\":\"x\"}"), "has no labels");
