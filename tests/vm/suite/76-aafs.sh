@@ -128,6 +128,20 @@ test_aafs_standalone_apparmor_parser_loads_and_bad_writes_fail_with_kernel_errno
 	t2=$(date +%s%N)
 	measure "standalone, binary policy of $(stat -c %s "$bin") bytes, mean of 5: write to" \
 		".replace: $(((t1 - t0) / 5000)) us; nslsm apparmor replace: $(((t2 - t1) / 5000)) us"
+	# writers and readers at once (the server's threads): every write
+	# applies whole, every read sees the profile once
+	local pids=() p
+	for i in 1 2 3 4 5 6; do
+		dd if="$bin" of="$m/.replace" bs=4M status=none &
+		pids+=($!)
+		grep -c '^dnsmasq (' "$m/profiles" >"$SCRATCH/reader.$i" &
+		pids+=($!)
+	done
+	for p in "${pids[@]}"; do wait "$p" || die "a concurrent writer or reader failed"; done
+	for i in 1 2 3 4 5 6; do
+		[ "$(cat "$SCRATCH/reader.$i")" = 1 ] || die "reader $i saw $(cat "$SCRATCH/reader.$i")"
+	done
+	[ "$(grep -c '^dnsmasq (' "$m/profiles")" = 1 ] || die "dnsmasq not loaded once"
 	apparmor_parser -R --subdomainfs "$m" "$DNSMASQ_PROFILE" || die "apparmor_parser -R failed"
 	[ -z "$(cat "$m/profiles")" ] || die "profiles left after -R"
 
