@@ -42,9 +42,13 @@ CLI_OBJS  := $(patsubst %.c,$(BUILD)/obj/%.o,$(CLI_SRCS))
 DAEMON_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(DAEMON_SRCS))
 # Unit tests: the library without the loader, built with ASan/UBSan.
 UNIT_LIB  := $(filter-out $(SKEL_USERS),$(LIB_SRCS))
-UNIT_OBJS := $(patsubst %.c,$(BUILD)/asan/%.o,$(UNIT_LIB) src/oci/request.c $(UNIT_SRCS))
+UNIT_OBJS := $(patsubst %.c,$(BUILD)/asan/%.o,$(UNIT_LIB) src/oci/request.c src/apparmorfs/tree.c $(UNIT_SRCS))
 # The OCI hook: its parser (unit tested, fuzzed) and its main.
 OCI_OBJS  := $(patsubst %.c,$(BUILD)/obj/%.o,src/oci/request.c src/oci/hook.c src/oci/mount.c)
+# nslsm-apparmorfs: the tree's logic (unit tested, fuzzed) and the FUSE glue.
+FUSE_CFLAGS := $(shell pkg-config --cflags fuse3 2>/dev/null || echo -I/usr/include/fuse3)
+FUSE_LIBS := $(shell pkg-config --libs fuse3 2>/dev/null || echo -lfuse3 -lpthread)
+AAFS_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,src/apparmorfs/tree.c src/apparmorfs/main.c)
 
 # make install [PREFIX=/usr/local] [DESTDIR=...]
 PREFIX     ?= /usr/local
@@ -62,10 +66,10 @@ INSTALL    ?= install
 .PHONY: all programs check unit vm clean format bench bench-audit fuzz install uninstall deb
 # What is installed (and packaged): the commands, the daemon, the hook.
 PROGRAMS := $(BUILD)/nslsm $(BUILD)/nslsm.static $(BUILD)/nslsmd $(BUILD)/nslsm-oci-hook \
-	$(BUILD)/nslsm-aa-exec
+	$(BUILD)/nslsm-apparmorfs $(BUILD)/nslsm-aa-exec
 programs: $(PROGRAMS)
 
-all: $(BUILD)/nslsm $(BUILD)/nslsm.static $(BUILD)/nslsmd $(BUILD)/nslsm-oci-hook $(BUILD)/nslsm-aa-exec $(BUILD)/unit_tests $(BUILD)/fuzz_inputs $(HELPERS)
+all: $(BUILD)/nslsm $(BUILD)/nslsm.static $(BUILD)/nslsmd $(BUILD)/nslsm-oci-hook $(BUILD)/nslsm-apparmorfs $(BUILD)/nslsm-aa-exec $(BUILD)/unit_tests $(BUILD)/fuzz_inputs $(HELPERS)
 
 $(BUILD)/vmlinux.h:
 	$(call msg,GEN,$@)
@@ -111,6 +115,12 @@ $(BUILD)/nslsm-oci-hook: $(LIB_OBJS) $(OCI_OBJS)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LIBS) $(OCI_LIBS)
 
+$(BUILD)/obj/src/apparmorfs/main.o: CFLAGS += $(FUSE_CFLAGS)
+
+$(BUILD)/nslsm-apparmorfs: $(LIB_OBJS) $(AAFS_OBJS)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LIBS) $(FUSE_LIBS)
+
 $(BUILD)/unit_tests: $(UNIT_OBJS)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^ $(LIBS) $(OCI_LIBS)
@@ -144,7 +154,7 @@ $(BUILD)/nslsm-aa-exec: src/helper/nslsm-aa-exec.c include/nslsm/prctl.h
 	$(Q)$(CC) $(CFLAGS) -static -o $@ $<
 
 # libFuzzer over the parsers of outside input (tests/fuzz), ASan/UBSan.
-FUZZ_SRCS := tests/fuzz/fuzz_inputs.c $(UNIT_LIB) src/oci/request.c
+FUZZ_SRCS := tests/fuzz/fuzz_inputs.c $(UNIT_LIB) src/oci/request.c src/apparmorfs/tree.c
 $(BUILD)/fuzz_inputs: $(FUZZ_SRCS) $(HDRS)
 	$(call msg,FUZZ,$@)
 	$(Q)$(CLANG) -g -O1 -std=gnu11 $(WARN) -Iinclude -Isrc -I$(BUILD) -D_GNU_SOURCE \
@@ -186,7 +196,7 @@ install: $(PROGRAMS)
 		$(DESTDIR)$(HOOKSDIR)
 	$(INSTALL) -m 755 $(BUILD)/nslsm $(BUILD)/nslsm-aa-exec $(DESTDIR)$(BINDIR)/
 	$(INSTALL) -m 755 $(BUILD)/nslsmd $(DESTDIR)$(SBINDIR)/
-	$(INSTALL) -m 755 $(BUILD)/nslsm-oci-hook $(DESTDIR)$(LIBEXECDIR)/
+	$(INSTALL) -m 755 $(BUILD)/nslsm-oci-hook $(BUILD)/nslsm-apparmorfs $(DESTDIR)$(LIBEXECDIR)/
 	$(INSTALL) -m 755 $(BUILD)/nslsm.static $(DESTDIR)$(LIBEXECDIR)/nslsm-static
 	$(INSTALL) -m 644 share/apparmor/features-6.1 $(DESTDIR)$(DATADIR)/apparmor/
 	$(INSTALL) -m 644 README.md $(DESTDIR)$(DOCDIR)/
@@ -199,6 +209,7 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/nslsm $(DESTDIR)$(BINDIR)/nslsm-aa-exec \
 		$(DESTDIR)$(SBINDIR)/nslsmd $(DESTDIR)$(LIBEXECDIR)/nslsm-oci-hook \
 		$(DESTDIR)$(LIBEXECDIR)/nslsm-static \
+		$(DESTDIR)$(LIBEXECDIR)/nslsm-apparmorfs \
 		$(DESTDIR)$(DATADIR)/apparmor/features-6.1 $(DESTDIR)$(DOCDIR)/README.md \
 		$(DESTDIR)$(HOOKSDIR)/nslsm.json $(DESTDIR)$(UNITDIR)/nslsm.service \
 		$(DESTDIR)$(UNITDIR)/nslsmd.service

@@ -19,12 +19,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <jansson.h>
 
@@ -104,7 +106,15 @@ static const char manual[] =
 	"                              The namespace made gets admin.delegate=1; one\n"
 	"                              joined must have it already (from the host).\n"
 	"                              Restarting nslsmd makes a new socket: containers\n"
-	"                              started before keep the old, dead one\n"
+	"                              started before keep the old, dead one. With the\n"
+	"                              apparmor module, nslsm-apparmorfs also serves the\n"
+	"                              namespace's AppArmor file system in the\n"
+	"                              container at /sys/kernel/security/apparmor, over\n"
+	"                              a read-only bind of securityfs, with Y bound over\n"
+	"                              /sys/module/apparmor/parameters/enabled: the\n"
+	"                              container's own apparmor_parser, aa-status and\n"
+	"                              aa-enabled work on it (its pid is recorded;\n"
+	"                              poststop stops it)\n"
 	"parent, modules, set, apparmor.policy and parent-label make a namespace: they\n"
 	"are an error with a namespace that exists.\n\n"
 	"Exit status: 0 done; 1 refused or failed (the message on stderr names the\n"
@@ -253,10 +263,17 @@ static void record_path(const char *id, char *out, size_t len)
 
 /* The record, written whole under a temporary name and linked into place:
  * it appears complete or not at all, and never replaces another. */
+/* A process the hook started and poststop stops: pid and start time
+ * (/proc/PID/stat's starttime), so a reused pid is never taken for it. */
+struct hook_proc {
+	pid_t pid;		/* 0: none */
+	unsigned long long start;
+};
+
 static int record_write(const char *id, const char *ns, uint32_t ns_id, bool created,
-			uint64_t contid, pid_t pid)
+			uint64_t contid, pid_t pid, const struct hook_proc *aafs)
 {
-	char path[PATH_MAX], tmp[PATH_MAX], contid_s[24];
+	char path[PATH_MAX], tmp[PATH_MAX], contid_s[24], start_s[24];
 	json_t *rec;
 	int rc;
 
@@ -268,9 +285,11 @@ static int record_write(const char *id, const char *ns, uint32_t ns_id, bool cre
 	snprintf(tmp, sizeof(tmp), "%s/.%s.%d", OCI_RECORD_DIR, id, getpid());
 	/* the container id is a u64, beyond json_int_t: a decimal string */
 	snprintf(contid_s, sizeof(contid_s), "%llu", (unsigned long long)contid);
-	rec = json_pack("{s:s, s:s, s:I, s:b, s:s, s:I}", "id", id, "ns", ns, "ns_id",
+	snprintf(start_s, sizeof(start_s), "%llu", aafs->start);
+	rec = json_pack("{s:s, s:s, s:I, s:b, s:s, s:I, s:I, s:s}", "id", id, "ns", ns, "ns_id",
 			(json_int_t)ns_id, "created", created, "contid", contid_s, "pid",
-			(json_int_t)pid);
+			(json_int_t)pid, "apparmorfs_pid", (json_int_t)aafs->pid, "apparmorfs_start",
+			start_s);
 	if (!rec)
 		return nslsm_fail("out of memory");
 	rc = json_dump_file(rec, tmp, JSON_COMPACT);
@@ -294,6 +313,7 @@ struct record {
 	char ns[NSLSM_NAME_MAX];
 	uint32_t ns_id;
 	bool created;
+	struct hook_proc aafs;
 };
 
 /* 1 read, 0 no record, -1 error. */
@@ -320,6 +340,24 @@ static int record_read(const char *id, struct record *r)
 	strcpy(r->ns, ns);
 	r->ns_id = ns_id;
 	r->created = created;
+	memset(&r->aafs, 0, sizeof(r->aafs));
+	{
+		json_int_t apid = 0;
+		const char *start = NULL;
+
+		/* records of hooks before nslsm-apparmorfs have neither */
+		if (!json_unpack(rec, "{s:I, s:s}", "apparmorfs_pid", &apid, "apparmorfs_start",
+				 &start)) {
+			char *end;
+
+			r->aafs.start = strtoull(start, &end, 10);
+			if (apid < 0 || apid > INT_MAX || *end) {
+				json_decref(rec);
+				return nslsm_fail("%s: a bad apparmorfs_pid or _start", path);
+			}
+			r->aafs.pid = apid;
+		}
+	}
 	json_decref(rec);
 	return 1;
 }
@@ -429,6 +467,201 @@ static int container_blob(struct nslsm_state *st, const struct oci_request *r, u
 	return 0;
 }
 
+/* ---- io.nslsm.admin=1: the container's AppArmor file system ---- */
+
+/* starttime of a process (field 22 of /proc/PID/stat). */
+static int proc_start_time(pid_t pid, unsigned long long *start)
+{
+	char path[64], buf[1024], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return nslsm_fail_errno(errno, "%s", path);
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return nslsm_fail("%s: unreadable", path);
+	buf[n] = 0;
+	/* after the comm's closing parenthesis: state is field 3 */
+	p = strrchr(buf, ')');
+	if (!p)
+		return nslsm_fail("%s: no comm", path);
+	p++;
+	for (int field = 3; field < 22; field++) {
+		p = strchr(p + 1, ' ');
+		if (!p)
+			return nslsm_fail("%s: too few fields", path);
+	}
+	*start = strtoull(p + 1, NULL, 10);
+	return 0;
+}
+
+/* The container's root as the runtime mounted it before pivot_root: the
+ * bundle's root.path, relative to the bundle unless absolute. */
+static int hook_container_root(const struct oci_state *os, char *out, size_t len)
+{
+	char path[sizeof(os->bundle) + 16], joined[PATH_MAX * 2];
+	const char *root;
+	json_error_t e;
+	json_t *cfg;
+
+	snprintf(path, sizeof(path), "%s/config.json", os->bundle);
+	cfg = json_load_file(path, JSON_REJECT_DUPLICATES, &e);
+	if (!cfg)
+		return nslsm_fail("%s: %s", path, e.text);
+	if (json_unpack(cfg, "{s:{s:s}}", "root", "path", &root) || !*root) {
+		json_decref(cfg);
+		return nslsm_fail("%s: no root.path", path);
+	}
+	if (root[0] == '/')
+		snprintf(joined, sizeof(joined), "%s", root);
+	else
+		snprintf(joined, sizeof(joined), "%s/%s", os->bundle, root);
+	json_decref(cfg);
+	if (strlen(joined) >= len || !realpath(joined, out))
+		return nslsm_fail_errno(errno ? errno : ENAMETOOLONG, "the container's root %s",
+					joined);
+	return 0;
+}
+
+/* nslsm-apparmorfs beside this hook (build/, or PREFIX/libexec/nslsm). */
+static int apparmorfs_path(char *out, size_t len)
+{
+	char exe[PATH_MAX - 32];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash;
+
+	if (n <= 0)
+		return nslsm_fail_errno(errno, "reading /proc/self/exe");
+	exe[n] = 0;
+	slash = strrchr(exe, '/');
+	if (!slash)
+		return nslsm_fail("/proc/self/exe: '%s'", exe);
+	*slash = 0;
+	snprintf(out, len, "%s/nslsm-apparmorfs", exe);
+	if (access(out, X_OK))
+		return nslsm_fail_errno(errno, "%s", out);
+	return 0;
+}
+
+/*
+ * Start nslsm-apparmorfs for namespace `ns`, mounted in the container's
+ * mount namespace under its root (--container-root), and wait until it
+ * serves: it daemonizes, and its --ready-fd says its pid or its error.
+ */
+static int hook_mount_apparmorfs(const struct oci_state *os, const char *ns, struct hook_proc *aafs)
+{
+	char server[PATH_MAX], root[PATH_MAX], mntns[64], msg[1100];
+	size_t got = 0;
+	int p[2], status;
+	pid_t child;
+	ssize_t n;
+
+	phase = "io.nslsm.admin";
+	if (apparmorfs_path(server, sizeof(server)) || hook_container_root(os, root, sizeof(root)))
+		return -1;
+	snprintf(mntns, sizeof(mntns), "/proc/%d/ns/mnt", os->pid);
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return nslsm_fail_errno(errno, "pipe");
+	child = fork();
+	if (child < 0)
+		return nslsm_fail_errno(errno, "fork");
+	if (!child) {
+		/* fd 3 is the ready pipe (dup2 drops its close-on-exec) */
+		if (dup2(p[1], 3) < 0)
+			_exit(127);
+		execl(server, "nslsm-apparmorfs", "--daemon", "--ready-fd", "3", "--mount-ns", mntns,
+		      "--container-root", root, ns, (char *)NULL);
+		_exit(127);
+	}
+	close(p[1]);
+	while (got < sizeof(msg) - 1 && (n = read(p[0], msg + got, sizeof(msg) - 1 - got)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		got += n;
+	}
+	close(p[0]);
+	msg[got] = 0;
+	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
+		;
+	if (!got)
+		return nslsm_fail("%s did not start (exit status %d)", server,
+				  WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	if (!strncmp(msg, "error: ", 7)) {
+		msg[strcspn(msg, "\n")] = 0;
+		return nslsm_fail("nslsm-apparmorfs: %s", msg + 7);
+	}
+	aafs->pid = atoi(msg);
+	if (aafs->pid <= 0)
+		return nslsm_fail("nslsm-apparmorfs said '%s', not its pid", msg);
+	return proc_start_time(aafs->pid, &aafs->start);
+}
+
+/* Stop the recorded nslsm-apparmorfs if it is still that process: a pidfd
+ * first, then its start time, then whether it still lives. */
+static int hook_stop_apparmorfs(const struct hook_proc *aafs)
+{
+	struct pollfd pfd = { .events = POLLIN };
+	unsigned long long start;
+	int fd;
+
+	if (!aafs->pid)
+		return 0;
+	fd = syscall(SYS_pidfd_open, aafs->pid, 0);
+	if (fd < 0 && errno == ESRCH)
+		return 0;	/* gone with the container's mount namespace */
+	if (fd < 0)
+		return nslsm_fail_errno(errno, "a pidfd on nslsm-apparmorfs (pid %d)", aafs->pid);
+	if (proc_start_time(aafs->pid, &start) || start != aafs->start ||
+	    syscall(SYS_pidfd_send_signal, fd, 0, NULL, 0) < 0) {
+		/* exited, and the pid maybe taken by another process: not ours */
+		close(fd);
+		nslsm_error_clear();
+		return 0;
+	}
+	pfd.fd = fd;
+	if (syscall(SYS_pidfd_send_signal, fd, SIGTERM, NULL, 0) < 0 && errno != ESRCH) {
+		close(fd);
+		return nslsm_fail_errno(errno, "stopping nslsm-apparmorfs (pid %d)", aafs->pid);
+	}
+	/* the pidfd turns readable when it exits; a server stuck for 10 s is killed */
+	if (poll(&pfd, 1, 10000) == 0) {
+		syscall(SYS_pidfd_send_signal, fd, SIGKILL, NULL, 0);
+		poll(&pfd, 1, -1);
+	}
+	close(fd);
+	return 0;
+}
+
+/* Namespaces made below id from inside (policy/namespaces/), deepest first. */
+static int remove_descendants(struct nslsm_state *st, uint32_t id)
+{
+	for (int round = 0; round < NSLSM_MAX_NS; round++) {
+		int leaf = -1;
+
+		for (uint32_t i = 1; i < NSLSM_MAX_NS && leaf < 0; i++) {
+			uint32_t a = i;
+
+			if (i == id || !ns_in_use(&st->ns[i]) || ns_has_children(st->ns, i))
+				continue;
+			for (int d = 0; d < NSLSM_MAX_DEPTH && a != NSLSM_HOST_ID && a != id; d++)
+				a = st->ns[a].parent;
+			if (a == id)
+				leaf = i;
+		}
+		if (leaf < 0)
+			return 0;
+		if (admin_ns_delete(st, leaf))
+			return -1;
+	}
+	return 0;
+}
+
 static int create_runtime(struct oci_state *state)
 {
 	struct oci_request r = {};
@@ -436,6 +669,7 @@ static int create_runtime(struct oci_state *state)
 	struct nslsm_task_blob blob;
 	struct nslsm_state st = {};
 	struct oci_state os = *state;
+	struct hook_proc aafs = {};
 	char path[PATH_MAX];
 	bool created = false, recorded = false, opened = false;
 	uint32_t id = 0;
@@ -462,8 +696,11 @@ static int create_runtime(struct oci_state *state)
 	if (make_namespace(&st, &r, &pol, &id, &created) || container_blob(&st, &r, id, &blob) ||
 	    (r.admin && admin_delegate(&st, id, created)))
 		goto out;
+	if (r.admin && (st.ns[id].modules & (1u << NSLSM_MOD_APPARMOR)) &&
+	    hook_mount_apparmorfs(&os, r.ns, &aafs))
+		goto out;
 	phase = "record";
-	if (record_write(os.id, r.ns, id, created, r.contid, os.pid))
+	if (record_write(os.id, r.ns, id, created, r.contid, os.pid, &aafs))
 		goto out;
 	recorded = true;
 	if (r.admin && admin_inside(&os, pidfd))
@@ -478,6 +715,8 @@ out:
 
 		/* undo, keeping the first error's message */
 		snprintf(why, sizeof(why), "%s", nslsm_error());
+		if (hook_stop_apparmorfs(&aafs))
+			fprintf(stderr, "nslsm-oci-hook: undoing: %s\n", nslsm_error());
 		if (recorded) {
 			record_path(os.id, path, sizeof(path));
 			unlink(path);
@@ -511,6 +750,9 @@ static int poststop(struct oci_state *state)
 	oci_state_free(&os);
 	if (found <= 0)
 		return found < 0 ? failed() : 0;
+	phase = "stopping nslsm-apparmorfs";
+	if (hook_stop_apparmorfs(&rec.aafs))
+		return failed();
 	phase = "nslsm";
 	if (!state_loaded()) {
 		/* unloaded since: every namespace went with it */
@@ -531,7 +773,7 @@ static int poststop(struct oci_state *state)
 				"already\n", rec.ns, rec.ns_id);
 		rc = 0;
 	} else {
-		rc = admin_ns_delete(&st, rec.ns_id);
+		rc = remove_descendants(&st, rec.ns_id) || admin_ns_delete(&st, rec.ns_id) ? -1 : 0;
 	}
 	state_close(&st);
 	if (rc)

@@ -13,6 +13,12 @@
  *      difference aborts
  *   6  OCI state JSON and io.nslsm.* annotations (nslsm-oci-hook), as the
  *      state on stdin and as a bundle's config.json
+ *   first byte 0xfe: nslsm-apparmorfs's tree; the second byte picks a
+ *      features file (parsed, every node found again by its path), an
+ *      .access query (the answer bounded, or a documented errno), or a
+ *      write to .load/.replace/.remove of a namespace that holds two
+ *      profiles: 0 or a documented errno, and on error the pools byte for
+ *      byte as they were (anything else aborts)
  *   first byte 0xff: SELinux binary policy (nslsm selinux check --policy):
  *      read by libsepol, validated and compiled; then every initial SID's
  *      context spelled and parsed back (any difference aborts) and decided
@@ -23,6 +29,7 @@
  *      refused; the fuzzing process itself carries on
  * Run: build/fuzz_inputs -max_total_time=60 tests/fuzz/corpus
  */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -31,6 +38,7 @@
 #include <unistd.h>
 
 #include "apparmor/policy.h"
+#include "apparmorfs/tree.h"
 #include "apparmor/store.h"
 #include "lib/audit_log.h"
 #include "lib/audit_rules.h"
@@ -166,6 +174,75 @@ static void fuzz_oci(const uint8_t *data, size_t size)
 	}
 }
 
+/* Every node of a parsed features tree is found again by its path. */
+static void features_walk(const struct aafs_node *root, const struct aafs_node *n, char *path,
+			  size_t len)
+{
+	for (size_t i = 0; i < n->n; i++) {
+		size_t l = strlen(path);
+
+		snprintf(path + l, len - l, "%s%s", l ? "/" : "", n->child[i].name);
+		if (aafs_features_lookup(root, path) != &n->child[i])
+			abort();
+		features_walk(root, &n->child[i], path, len);
+		path[l] = 0;
+	}
+}
+
+/* First byte 0xfe: nslsm-apparmorfs's tree. */
+static void fuzz_apparmorfs(const uint8_t *data, size_t size)
+{
+	static struct aa_pools pl, copy;
+	static bool pools;
+	char out[AAFS_QUERY_MAX], path[4096] = "";
+	struct aafs_node root;
+	int rc;
+
+	if (size < 1)
+		return;
+	if (!pools) {
+		if (aa_pools_alloc(&pl) || aa_pools_alloc(&copy))
+			abort();
+		pools = true;
+	}
+	switch (data[0] % 5) {
+	case 0:
+		if (aafs_features_parse((const char *)data + 1, size - 1, &root) == 0) {
+			features_walk(&root, &root, path, sizeof(path));
+			aafs_features_free(&root);
+		}
+		return;
+	case 1:
+		rc = aafs_query(&pl, 1, (const char *)data + 1, size - 1, data[0] & 0x80, out,
+				sizeof(out));
+		if (rc >= (int)sizeof(out) ||
+		    (rc < 0 && rc != -EINVAL && rc != -ENOENT && rc != -EPROTONOSUPPORT &&
+		     rc != -EFBIG))
+			abort();
+		return;
+	default: {
+		enum aa_change op = data[0] % 5 == 2 ? AA_LOAD : data[0] % 5 == 3 ? AA_REPLACE : AA_REMOVE;
+
+		memcpy(copy.profiles, pl.profiles, NSLSM_AA_MAX_PROFILES * sizeof(*pl.profiles));
+		memcpy(copy.nsconf, pl.nsconf, NSLSM_MAX_NS * sizeof(*pl.nsconf));
+		rc = aafs_policy_write(&pl, 1, "fuzz", op, (const char *)data + 1, size - 1);
+		if (rc && rc != -EPROTONOSUPPORT && rc != -EPROTO && rc != -EEXIST && rc != -ENOENT &&
+		    rc != -ENOMEM)
+			abort();
+		if (rc && (memcmp(copy.profiles, pl.profiles,
+				  NSLSM_AA_MAX_PROFILES * sizeof(*pl.profiles)) ||
+			   memcmp(copy.nsconf, pl.nsconf, NSLSM_MAX_NS * sizeof(*pl.nsconf))))
+			abort();
+		/* keep the namespace small: start over now and then */
+		if (!rc && (data[0] & 0x40)) {
+			memset(pl.profiles, 0, sizeof(*pl.profiles) * NSLSM_AA_MAX_PROFILES);
+			memset(pl.nsconf, 0, sizeof(*pl.nsconf) * NSLSM_MAX_NS);
+		}
+		return;
+	}
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct nslsm_ns table[NSLSM_MAX_NS];
@@ -180,6 +257,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (data[0] == 0xff) {
 		if (size <= 512 * 1024)
 			fuzz_selinux(data + 1, size - 1);
+		return 0;
+	}
+	if (data[0] == 0xfe) {
+		if (size <= 512 * 1024)
+			fuzz_apparmorfs(data + 1, size - 1);
 		return 0;
 	}
 	if (data[0] % 7 == 5) {

@@ -3,16 +3,18 @@
 """oci_bundle.py: write an OCI bundle's config.json for crun and runc.
 
   oci_bundle.py BUNDLE [--root DIR] [--hook PATH] [--hook-env K=V]... [--annotation K=V]...
-                [--raw-annotations JSON] [--cap CAP_NAME]... -- ARG...
+                [--raw-annotations JSON] [--bind SRC:DST[:rw]]... [--tmpfs DST]...
+                [--sysfs 1] [--cap CAP_NAME]... -- ARG...
 
 BUNDLE/rootfs, or DIR (absolute: runc takes no symlink), is the root
 (read-only); ARG... the entrypoint. --hook lists
 PATH under hooks.createRuntime and hooks.poststop (as nslsm-oci-hook
-createRuntime|poststop) with the environment --hook-env gives. --cap
-adds a capability to the entrypoint's few (CAP_AUDIT_WRITE, CAP_KILL,
-CAP_NET_BIND_SERVICE). The
+createRuntime|poststop) with the environment --hook-env gives. The
 container has its own pid, mount, ipc, uts and network namespaces, as a
-runtime's default spec has.
+runtime's default spec has. --bind adds a bind mount (read-only unless
+:rw), --tmpfs a tmpfs, --sysfs 1 a read-only sysfs at /sys, --cap a
+capability to the entrypoint's default three (CAP_AUDIT_WRITE,
+CAP_KILL, CAP_NET_BIND_SERVICE).
 """
 import json
 import sys
@@ -27,6 +29,7 @@ def main(argv):
     hook, hook_env, annotations, root = None, [], {}, "rootfs"
     caps = ["CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"]
     raw = None
+    binds, tmpfs, sysfs, extra_caps = [], [], False, []
     while opts:
         opt, val, opts = opts[0], opts[1], opts[2:]
         if opt == "--root":
@@ -40,10 +43,17 @@ def main(argv):
             annotations[k] = v
         elif opt == "--raw-annotations":
             raw = val
+        elif opt == "--bind":
+            binds.append(val.split(":"))
+        elif opt == "--tmpfs":
+            tmpfs.append(val)
+        elif opt == "--sysfs":
+            sysfs = val == "1"
         elif opt == "--cap":
-            caps.append(val)
+            extra_caps.append(val)
         else:
             sys.exit("unknown option " + opt)
+    caps = ["CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"] + extra_caps
     config = {
         "ociVersion": "1.0.2",
         "process": {
@@ -70,6 +80,16 @@ def main(argv):
             "readonlyPaths": ["/proc/sys", "/proc/sysrq-trigger"],
         },
     }
+    mounts = config["mounts"]
+    if sysfs:
+        mounts.append({"destination": "/sys", "type": "sysfs", "source": "sysfs",
+                       "options": ["nosuid", "noexec", "nodev", "ro"]})
+    for b in binds:
+        opts = ["rbind", "rw" if b[2:] == ["rw"] else "ro"]
+        mounts.append({"destination": b[1], "type": "bind", "source": b[0], "options": opts})
+    for t in tmpfs:
+        mounts.append({"destination": t, "type": "tmpfs", "source": "tmpfs",
+                       "options": ["nosuid", "nodev", "mode=755"]})
     if annotations:
         config["annotations"] = annotations
     if hook:
