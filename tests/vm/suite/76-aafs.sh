@@ -28,12 +28,6 @@ aafs_start() {
 	esac
 }
 
-# /dev/fuse: the guest kernel has FUSE as a module.
-fuse_ready() {
-	[ -e /dev/fuse ] || modprobe -d "${NSLSM_VM_KMOD_ROOT:-/}" fuse || die "no FUSE"
-	[ -e /dev/fuse ] || die "no /dev/fuse after loading fuse"
-}
-
 # aafs_stop: SIGTERM, and its exit (it unmounts what it mounted).
 aafs_stop() {
 	kill -TERM "$aafs_pid"

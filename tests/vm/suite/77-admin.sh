@@ -39,6 +39,8 @@ admin_rootfs() {
 # admin_run NAME [oci_bundle.py options] -- SCRIPT: crun (or $RT) runs
 # `sh -c SCRIPT` in container NAME (namespace oci-NAME) under the hook; its
 # status in $run_rc, its output (and the hook's messages) in $run_out.
+# The container mounts sysfs: with io.nslsm.admin=1 and the apparmor module
+# the hook also serves it the AppArmor tree there (76-aafs.sh).
 admin_run() {
 	local name=$1 b=$SCRATCH/bundle-$1
 	shift
@@ -49,10 +51,11 @@ admin_run() {
 	done
 	shift
 	admin_rootfs
+	fuse_ready	# the AppArmor tree the hook serves
 	mkdir -p "$b"
 	"$OCI_BUNDLE" "$b" --root $ADMIN_ROOT --hook "$HOOK" --hook-env "PATH=$PATH" \
 		--hook-env "NSLSM_AUDIT_LOG=$NSLSM_AUDIT_LOG" \
-		--annotation "run.oci.hooks.stderr=$b/hook.err" "${opts[@]}" -- /bin/sh -c "$1"
+		--annotation "run.oci.hooks.stderr=$b/hook.err" --sysfs 1 "${opts[@]}" -- /bin/sh -c "$1"
 	run_rc=0
 	run_out=$(cd "$b" && "${RT:-crun}" run "$name" 2>&1 </dev/null) || run_rc=$?
 	[ ! -s "$b/hook.err" ] || run_out="$run_out $(cat "$b/hook.err")"

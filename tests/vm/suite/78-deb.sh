@@ -16,7 +16,8 @@ test_deb_installs_every_file_and_the_hook_of_hooksd_resolves() {
 	local f path
 	deb_installed
 	for f in usr/bin/nslsm usr/bin/nslsm-aa-exec usr/sbin/nslsmd \
-		usr/libexec/nslsm/nslsm-oci-hook usr/libexec/nslsm/nslsm-static; do
+		usr/libexec/nslsm/nslsm-oci-hook usr/libexec/nslsm/nslsm-apparmorfs \
+		usr/libexec/nslsm/nslsm-static; do
 		[ -x "$DEB_ROOT/$f" ] || die "$f is not an installed program"
 	done
 	for f in usr/share/containers/oci/hooks.d/nslsm.json usr/lib/systemd/system/nslsm.service \

@@ -108,6 +108,12 @@ run_in() {
 	"$NSLSM" run --ns "$ns" -- "$@"
 }
 
+# /dev/fuse: the guest kernel has FUSE as a module.
+fuse_ready() {
+	[ -e /dev/fuse ] || modprobe -d "${NSLSM_VM_KMOD_ROOT:-/}" fuse || die "no FUSE"
+	[ -e /dev/fuse ] || die "no /dev/fuse after loading fuse"
+}
+
 # start_nslsmd [ARGS...]: nslsmd in the background (killed with the test's
 # other jobs); returns once its socket answers.
 start_nslsmd() {
