@@ -134,7 +134,7 @@ $(BUILD)/tests/%: tests/helpers/%.c $(HDRS)
 $(BUILD)/tests/statedump: tests/helpers/statedump.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -o $@ $< $(LIBS)
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(LIBS) -lpthread
 
 # nslsm's SELinux decision against the kernel's (tests/vm/selinux): the library.
 $(BUILD)/tests/se_kernel_diff: tests/helpers/se_kernel_diff.c $(filter-out $(patsubst %.c,$(BUILD)/obj/%.o,$(SKEL_USERS)),$(LIB_OBJS))

@@ -118,34 +118,35 @@ __noinline int aa_audit(struct aa_query *q, const struct nslsm_aa_profile *p,
 	ev.hook = q->hook;
 	ev.request = q->request;
 	denied = q->request & ~perms->allow;
+	/* one record at most, emitted at one place: the verifier checks the
+	 * record's writing once per program */
 	if (!denied) {
 		__u32 mask = (p->flags & NSLSM_AA_P_AUDIT_ALL) ? 0xffffffffu : perms->audit;
 
 		if (!(q->request & mask))
 			return 0;
+		report = 0;
 		ev.action = NSLSM_AUDIT_ALLOWED;
 		ev.request = q->request & mask;
 		ev.detail = 0;
-		ev.label = q->profile;
-		ev.ouid = q->ouid;
-		ev.name_len = q->kind == AA_KIND_MOUNT ? q->name_len : 0;
-		aa_emit(&ev);
-		return 0;
-	}
-	report = denied;
-	if (!(p->flags & NSLSM_AA_P_AUDIT_ALL))
-		report &= ~perms->quiet;
-	if (q->kind == AA_KIND_CAP && q->noaudit && mode != NSLSM_AA_COMPLAIN)
-		report = 0;
-	if (report) {
+	} else {
+		report = denied;
+		if (!(p->flags & NSLSM_AA_P_AUDIT_ALL))
+			report &= ~perms->quiet;
+		if (q->kind == AA_KIND_CAP && q->noaudit && mode != NSLSM_AA_COMPLAIN)
+			report = 0;
 		ev.action = mode == NSLSM_AA_COMPLAIN ? NSLSM_AUDIT_COMPLAIN : NSLSM_AUDIT_DENIED;
 		ev.error = q->deny_err;
 		ev.detail = denied;
+	}
+	if (!denied || report) {
 		ev.label = q->profile;
 		ev.ouid = q->ouid;
 		ev.name_len = q->kind == AA_KIND_MOUNT ? q->name_len : 0;
 		aa_emit(&ev);
 	}
+	if (!denied)
+		return 0;
 	/* complain mode allows what it reports; a denial quieted away (an
 	 * explicit deny rule is quiet unless audited) is enforced even in
 	 * complain mode, as the kernel's AppArmor does, except at exec,

@@ -28,7 +28,9 @@ static const struct command commands[] = {
 	  "(/sys/kernel/security/lsm) and a BPF file system on /sys/fs/bpf.\n\n"
 	  "  -v, --verbose   show libbpf's and the verifier's messages\n"
 	  "  -s, --stats     print, per program, the instructions the verifier\n"
-	  "                  processed and the time it took (where load time goes)\n" },
+	  "                  processed and the time it took, then the wall-clock time\n"
+	  "                  of each phase: open, maps and programs (the verifier),\n"
+	  "                  initial state, attach and pin (where load time goes)\n" },
 	{ "unload", cmd_unload, "nslsm unload [--force]",
 	  "Detach every nslsm program and remove every pin. Tasks still enrolled would\n"
 	  "run unconfined afterwards, so unload refuses while any exists, unless\n"

@@ -7,6 +7,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/magic.h>
 #include <bpf/bpf.h>
@@ -234,6 +235,14 @@ static int stats_begin(struct nslsm_bpf *skel, struct prog_stats *ps)
 	return 0;
 }
 
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) + (t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
 static void stats_print(struct nslsm_bpf *skel, struct prog_stats *ps)
 {
 	struct bpf_program *p;
@@ -258,6 +267,8 @@ static void stats_print(struct nslsm_bpf *skel, struct prog_stats *ps)
 
 int nslsm_load(bool verbose, bool stats)
 {
+	struct timespec t0;
+	double t_open = 0, t_load = 0, t_init = 0;
 	struct prog_stats ps = { 0 };
 	char lsm_list[256];
 	struct nslsm_bpf *skel;
@@ -272,22 +283,26 @@ int nslsm_load(bool verbose, bool stats)
 		return -1;
 	libbpf_verbose = verbose;
 	libbpf_set_print(print_libbpf);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	skel = nslsm_bpf__open();
 	if (!skel)
 		return nslsm_fail_errno(errno, "opening the BPF object");
 	if (stats && stats_begin(skel, &ps))
 		goto out;
+	t_open = seconds_since(&t0);
 	if (nslsm_bpf__load(skel)) {
 		nslsm_fail_errno(errno, "loading the BPF programs into the kernel (rerun with "
 			"--verbose for the verifier's log)");
 		goto out;
 	}
+	t_load = seconds_since(&t0);
 	if (stats)
 		stats_print(skel, &ps);
 	if (nslsm_init_state(bpf_map__fd(skel->maps.nslsm_config),
 			     bpf_map__fd(skel->maps.namespaces),
 			     bpf_map__fd(skel->maps.audit_queues), lsm_list))
 		goto out;
+	t_init = seconds_since(&t0);
 	if (pin_all(skel)) {
 		char msg[1024];
 
@@ -296,6 +311,12 @@ int nslsm_load(bool verbose, bool stats)
 		nslsm_fail("%s", msg);
 		goto out;
 	}
+	if (stats)
+		/* where the wall-clock time of the load went, phase by phase */
+		fprintf(stderr, "phases (s): open %.3f, maps and programs (verifier) %.3f, "
+			"initial state %.3f, attach and pin %.3f, total %.3f\n",
+			t_open, t_load - t_open, t_init - t_load, seconds_since(&t0) - t_init,
+			seconds_since(&t0));
 	rc = 0;
 out:
 	nslsm_bpf__destroy(skel);

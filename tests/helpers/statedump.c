@@ -14,6 +14,8 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -174,24 +176,72 @@ static void dump_hash(int fd, const struct bpf_map_info *info, int cpus)
 	free(v);
 }
 
-/* Each slot's inner map: its definition and, for a ring buffer, the
- * consumer and producer positions (0 and 0 for a new, empty ring). */
+/*
+ * Each slot's inner map: its definition and, for a ring buffer, the
+ * consumer and producer positions (0 and 0 for a new, empty ring).
+ *
+ * Kernels before 6.8 wait for an RCU grace period after every lookup in a
+ * map of maps from user space (maybe_wait_bpf_programs()), about 18 ms in
+ * the TCG guest: 4,096 slots one after another took 74 s. Concurrent
+ * waiters share a grace period, so the slots are looked up by
+ * SLOT_THREADS threads at once, each its share, and printed in order.
+ */
+#define SLOT_THREADS 128
+
+struct slot_scan {
+	int fd;
+	__u32 max, first;
+	__u32 *ids;	/* 0: empty slot */
+};
+
+static void *scan_slots(void *arg)
+{
+	struct slot_scan *sc = arg;
+
+	for (__u32 k = sc->first; k < sc->max; k += SLOT_THREADS) {
+		__u32 id;
+
+		if (bpf_map_lookup_elem(sc->fd, &k, &id) == 0)
+			sc->ids[k] = id;
+	}
+	return NULL;
+}
+
 static void dump_map_of_maps(int fd, const struct bpf_map_info *info)
 {
 	long page = sysconf(_SC_PAGESIZE);
+	struct slot_scan sc[SLOT_THREADS];
+	pthread_t th[SLOT_THREADS];
+	bool started[SLOT_THREADS] = { 0 };
+	__u32 *ids = calloc(info->max_entries, sizeof(*ids));
 	unsigned int n = 0;
 
+	if (!ids) {
+		printf("  out of memory\n");
+		return;
+	}
+	for (int t = 0; t < SLOT_THREADS; t++) {
+		sc[t] = (struct slot_scan){ .fd = fd, .max = info->max_entries, .first = t, .ids = ids };
+		started[t] = pthread_create(&th[t], NULL, scan_slots, &sc[t]) == 0;
+		if (!started[t])
+			scan_slots(&sc[t]);
+	}
+	for (int t = 0; t < SLOT_THREADS; t++)
+		if (started[t])
+			pthread_join(th[t], NULL);
 	for (__u32 k = 0; k < info->max_entries; k++) {
 		struct bpf_map_info in = {};
-		__u32 id, len = sizeof(in);
+		__u32 len = sizeof(in);
 		int ifd;
 
-		if (bpf_map_lookup_elem(fd, &k, &id) < 0)
+		if (!ids[k])
 			continue;
 		n++;
-		ifd = bpf_map_get_fd_by_id(id);
+		ifd = bpf_map_get_fd_by_id(ids[k]);
 		if (ifd < 0 || bpf_obj_get_info_by_fd(ifd, &in, &len) < 0) {
 			printf("  [%u] inner map unreadable: %s\n", k, strerror(errno));
+			if (ifd >= 0)
+				close(ifd);
 			continue;
 		}
 		printf("  [%u] type=%u max=%u", k, in.type, in.max_entries);
@@ -209,6 +259,7 @@ static void dump_map_of_maps(int fd, const struct bpf_map_info *info)
 		printf("\n");
 		close(ifd);
 	}
+	free(ids);
 	printf("  %u slots in use\n", n);
 }
 
