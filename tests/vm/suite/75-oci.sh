@@ -296,3 +296,50 @@ test_oci_hook_refuses_bad_states_and_processes() {
 	expect_contains "createRuntime" "$("$HOOK" --help)"
 	[ ! -e /run/nslsm/oci/x.json ] || die "a record was left"
 }
+
+# podman (Debian's 4.3) finds the hook through the hooks.d file that `make
+# install` writes, selected by the io.nslsm.* annotations: --rootfs (a root
+# directory in the image's place), storage and run state in the test's
+# scratch directory, no network, no systemd (cgroupfs). The entrypoint's
+# first open is denied, its record carries the container id, and poststop
+# leaves nothing of nslsm's behind (podman keeps its own libpod_parent
+# cgroups, so the census is compared without cgroups).
+test_oci_podman_hooksd_entrypoint_denied_its_first_operation() {
+	local hooks=$SCRATCH/hooks.d before rec
+	local p=(podman --root "$SCRATCH/podman/root" --runroot "$SCRATCH/podman/run"
+		--tmpdir "$SCRATCH/podman/tmp" --storage-driver vfs --cgroup-manager cgroupfs
+		--events-backend file --hooks-dir "$hooks")
+	command -v podman >/dev/null || die "podman is not installed (scripts/install-deps)"
+	mkdir -p "$hooks" "$SCRATCH/podman/tmp"
+	# the installed file with this build's hook, and the suite's audit log
+	# for the records poststop drains (hooks.d's "env")
+	sed -e "s|@LIBEXECDIR@/nslsm-oci-hook|$HOOK|" \
+		-e "s|\"args\": \[\"nslsm-oci-hook\"\]|&, \"env\": [\"PATH=$PATH\", \"NSLSM_AUDIT_LOG=$NSLSM_AUDIT_LOG\"]|" \
+		"$ROOT/share/containers/oci/hooks.d/nslsm.json.in" >"$hooks/nslsm.json"
+	grep -q NSLSM_AUDIT_LOG "$hooks/nslsm.json" || die "hooks.d file: no env"
+	oci_profile
+	before=$(oci_leak_census)
+	run_rc=0
+	run_out=$("${p[@]}" run --rm --network none \
+		--annotation io.nslsm.modules=apparmor \
+		--annotation "io.nslsm.apparmor.policy=$OCI_POLICY" \
+		--annotation io.nslsm.apparmor.profile=oci_first \
+		--annotation io.nslsm.ns=oci-podman --annotation io.nslsm.contid=4343 \
+		--annotation "run.oci.hooks.stderr=$SCRATCH/podman/hook.err" \
+		--rootfs "$(oci_rootfs)" /bin/aa_ops open /secret r 2>&1 </dev/null) || run_rc=$?
+	echo "podman run -> $run_rc: $run_out $(cat "$SCRATCH/podman/hook.err" 2>/dev/null)"
+	[ "$run_rc" -eq 13 ] || die "the entrypoint's first open was not denied EACCES ($run_rc)"
+	rec=$(nslsm audit | grep 'ns="oci-podman"' | grep 'name="/secret"') ||
+		die "no record of the denial: $(nslsm audit | tail -n 5)"
+	echo "$rec"
+	expect_contains 'apparmor="DENIED"' "$rec"
+	expect_contains 'profile="oci_first"' "$rec"
+	expect_contains ' contid=4343 ' "$rec"
+	# without an io.nslsm.* annotation podman does not run the hook
+	run_rc=0
+	run_out=$("${p[@]}" run --rm --network none --rootfs "$(oci_rootfs)" \
+		/bin/aa_ops open /secret r 2>&1 </dev/null) || run_rc=$?
+	[ "$run_rc" -eq 0 ] || die "without annotations the open failed ($run_rc): $run_out"
+	[ "$(oci_leak_census | sed 's/ cgroups=.*//')" = "${before% cgroups=*}" ] ||
+		die "left behind: $(oci_leak_census), was $before"
+}
