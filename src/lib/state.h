@@ -3,6 +3,7 @@
  * nslsm's state in the kernel, as pinned by `nslsm load`:
  *   /sys/fs/bpf/nslsm/maps/<map>     every map
  *   /sys/fs/bpf/nslsm/links/<hook>   one LSM link per hook
+ *   /sys/fs/bpf/nslsm/progs/<name>   programs user space runs (SELinux's query)
  * Enforcement lives as long as the links are pinned; no process needs to
  * stay. Commands open what they need by path.
  */
@@ -19,6 +20,9 @@
 #define NSLSM_PIN_DIR NSLSM_BPFFS "/nslsm"
 #define NSLSM_MAP_DIR NSLSM_PIN_DIR "/maps"
 #define NSLSM_LINK_DIR NSLSM_PIN_DIR "/links"
+/* programs run from user space (BPF_PROG_TEST_RUN), attached nowhere */
+#define NSLSM_PROG_DIR NSLSM_PIN_DIR "/progs"
+#define NSLSM_SE_QUERY_PIN NSLSM_PROG_DIR "/se_query"
 
 struct nslsm_state {
 	int task_blobs_fd;
