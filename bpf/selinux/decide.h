@@ -41,11 +41,20 @@ static __always_inline struct se_scratch *se_scratch_get(void)
 	return bpf_map_lookup_elem(&se_scratch, &zero);
 }
 
+/* v below the power of two n, in a way the verifier sees on the register
+ * that indexes (the compiler may otherwise test a copy). */
+#define SE_BOUND(v, n)                                                         \
+	({                                                                     \
+		__u32 __v = (v);                                               \
+		asm volatile("" : "+r"(__v));                                  \
+		__v & ((n) - 1);                                               \
+	})
+
 static __always_inline bool se_bit(const __u64 *words, __u32 bit, __u32 nbits)
 {
 	if (bit >= nbits)
 		return false;
-	return (words[(bit / 64) & (nbits / 64 - 1)] >> (bit % 64)) & 1;
+	return (words[SE_BOUND(bit / 64, nbits / 64)] >> (bit % 64)) & 1;
 }
 
 static __always_inline bool se_pair_has(__u32 gen, __u16 kind, __u16 a, __u16 b)
@@ -62,8 +71,7 @@ struct se_av_walk {
 	__u32 gen, tclass;
 	__u32 sn, tn;			/* attrs[] entries of source and target */
 	__u32 allowed, auditallow, auditdeny;
-	__u16 sattrs[NSLSM_SE_TYPE_ATTRS];
-	__u16 tattrs[NSLSM_SE_TYPE_ATTRS];
+	const struct nslsm_se_type *st, *tt;	/* their attrs[] */
 };
 
 static __always_inline bool se_cond_on(const struct nslsm_se_ns *ns, __u32 cond, __u32 branch)
@@ -88,8 +96,8 @@ static long se_av_step(__u64 idx, void *ctx)
 	j = idx % w->tn;
 	if (i >= NSLSM_SE_TYPE_ATTRS || j >= NSLSM_SE_TYPE_ATTRS)
 		return 1;
-	key.k.source = w->sattrs[i];
-	key.k.target = w->tattrs[j];
+	key.k.source = w->st->attrs[SE_BOUND(i, NSLSM_SE_TYPE_ATTRS)];
+	key.k.target = w->tt->attrs[SE_BOUND(j, NSLSM_SE_TYPE_ATTRS)];
 	key.k.tclass = w->tclass;
 	v = bpf_map_lookup_elem(&se_av, &key);
 	if (v) {
@@ -149,33 +157,47 @@ struct se_cexpr_walk {
 	__u32 bad;			/* the expression cannot be evaluated: false */
 };
 
+struct se_names_walk {
+	__u32 gen, first, v;
+	__u32 lo, hi;			/* the range still to search */
+	__u32 found;
+};
+
+/* One step of the binary search. */
+static long se_names_step(__u64 i, void *ctx)
+{
+	struct se_names_walk *w = ctx;
+	struct nslsm_se_idx_key k = { .gen = w->gen };
+	const struct nslsm_se_names_chunk *c;
+	__u32 mid, at, got;
+
+	if (w->lo >= w->hi)
+		return 1;
+	mid = w->lo + (w->hi - w->lo) / 2;
+	at = w->first + mid;
+	k.idx = at / NSLSM_SE_NAMES_CHUNK;
+	c = bpf_map_lookup_elem(&se_names, &k);
+	if (!c)
+		return 1;
+	got = c->v[SE_BOUND(at, NSLSM_SE_NAMES_CHUNK)];
+	if (got == w->v) {
+		w->found = 1;
+		return 1;
+	}
+	if (got < w->v)
+		w->lo = mid + 1;
+	else
+		w->hi = mid;
+	return 0;
+}
+
 /* Is v among the sorted ids names[first .. first + n)? */
 static __always_inline bool se_names_has(__u32 gen, __u32 first, __u32 n, __u32 v)
 {
-	__u32 lo = 0, hi = n;
+	struct se_names_walk w = { .gen = gen, .first = first, .v = v, .hi = n };
 
-	for (int step = 0; step < NSLSM_SE_NAMES_STEPS + 1; step++) {
-		struct nslsm_se_idx_key k = { .gen = gen };
-		const struct nslsm_se_names_chunk *c;
-		__u32 mid, at, got;
-
-		if (lo >= hi)
-			return false;
-		mid = lo + (hi - lo) / 2;
-		at = first + mid;
-		k.idx = at / NSLSM_SE_NAMES_CHUNK;
-		c = bpf_map_lookup_elem(&se_names, &k);
-		if (!c)
-			return false;
-		got = c->v[at % NSLSM_SE_NAMES_CHUNK];
-		if (got == v)
-			return true;
-		if (got < v)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return false;
+	bpf_loop(NSLSM_SE_NAMES_STEPS + 1, se_names_step, &w, 0);
+	return w.found;
 }
 
 static __always_inline int se_push(struct se_cexpr_walk *w, bool v)
@@ -325,15 +347,13 @@ static long se_cons_step(__u64 i, void *ctx)
 
 /* ---- one level of the bounds walk: context_struct_compute_av ----------- */
 
-static __always_inline int se_type_get(__u32 gen, __u32 type, struct nslsm_se_type *out)
+/* The typebounds parent of type, 0 if none (or no such type). */
+static __always_inline __u32 se_type_bounds(__u32 gen, __u32 type)
 {
 	struct nslsm_se_idx_key k = { .gen = gen, .idx = type };
 	const struct nslsm_se_type *t = bpf_map_lookup_elem(&se_types, &k);
 
-	if (!t)
-		return -ENOENT;
-	*out = *t;
-	return 0;
+	return t ? t->bounds : 0;
 }
 
 struct se_level_out {
@@ -360,8 +380,8 @@ static __always_inline int se_context_av(const struct nslsm_se_ns *ns,
 	w.tn = tt->nattrs;
 	if (w.sn > NSLSM_SE_TYPE_ATTRS || w.tn > NSLSM_SE_TYPE_ATTRS)
 		return -EINVAL;
-	__builtin_memcpy(w.sattrs, st->attrs, sizeof(w.sattrs));
-	__builtin_memcpy(w.tattrs, tt->attrs, sizeof(w.tattrs));
+	w.st = st;
+	w.tt = tt;
 	w.auditdeny = ~0u;
 	bpf_loop(w.sn * w.tn, se_av_step, &w, 0);
 
@@ -383,6 +403,47 @@ static __always_inline int se_context_av(const struct nslsm_se_ns *ns,
 	return 0;
 }
 
+/* The walk along the source's typebounds chain: level 0 is the decision
+ * itself; each parent (with the target at its own parent where it has
+ * one) can only take permissions away (type_attribute_bounds_av). */
+struct se_bounds_walk {
+	const struct nslsm_se_ns *ns;
+	const struct nslsm_se_policy_info *pol;
+	const struct nslsm_se_class *cls;
+	struct se_scratch *x;
+	__u32 stype, ttype, tclass;
+	__s32 rc;
+};
+
+static long se_level_step(__u64 depth, void *ctx)
+{
+	struct se_bounds_walk *b = ctx;
+	struct se_level_out lv;
+	__u32 sb, tb;
+	int rc;
+
+	rc = se_context_av(b->ns, b->pol, b->cls, b->x, b->stype, b->ttype, b->tclass, &lv);
+	if (rc) {
+		b->rc = rc;
+		return 1;
+	}
+	if (!depth) {
+		b->x->avd.allowed = lv.allowed;
+		b->x->avd.auditallow = lv.auditallow;
+		b->x->avd.auditdeny = lv.auditdeny;
+	} else {
+		b->x->avd.allowed &= lv.allowed;
+	}
+	sb = se_type_bounds(b->ns->gen, b->stype);
+	if (!sb)
+		return 1;
+	tb = se_type_bounds(b->ns->gen, b->ttype);
+	b->stype = sb;
+	if (tb)
+		b->ttype = tb;
+	return 0;
+}
+
 /*
  * The decision for the contexts in this CPU's scratch (x->s, x->t) under
  * namespace ns_id's policy, into x->avd: 0, -ENOENT (no policy, or a table
@@ -395,10 +456,9 @@ __noinline int se_decide(__u32 ns_id, __u32 tclass)
 	const struct nslsm_se_class *cls;
 	const struct nslsm_se_type *st;
 	const struct nslsm_se_ns *ns;
-	struct se_level_out lv;
+	struct se_bounds_walk lw;
 	struct se_scratch *x;
-	__u32 stype, ttype, gen;
-	int rc;
+	__u32 gen;
 
 	x = se_scratch_get();
 	ns = bpf_map_lookup_elem(&se_ns, &ns_id);
@@ -428,32 +488,16 @@ __noinline int se_decide(__u32 ns_id, __u32 tclass)
 	cls = bpf_map_lookup_elem(&se_classes, &k);
 	if (!cls)
 		return 0;	/* outside the policy: nothing allowed, as the reference */
-	stype = x->s.type;
-	ttype = x->t.type;
-	rc = se_context_av(ns, pol, cls, x, stype, ttype, tclass, &lv);
-	if (rc)
-		return rc;
-	x->avd.allowed = lv.allowed;
-	x->avd.auditallow = lv.auditallow;
-	x->avd.auditdeny = lv.auditdeny;
-	/* type_attribute_bounds_av: each typebounds parent of the source, with
-	 * the target at its own parent where it has one, allows no less. */
-	for (int depth = 0; depth < NSLSM_SE_BOUNDS_DEPTH; depth++) {
-		struct nslsm_se_type sty, tty;
-
-		if (se_type_get(gen, stype, &sty) || !sty.bounds)
-			break;
-		if (se_type_get(gen, ttype, &tty))
-			return -ENOENT;
-		stype = sty.bounds;
-		if (tty.bounds)
-			ttype = tty.bounds;
-		rc = se_context_av(ns, pol, cls, x, stype, ttype, tclass, &lv);
-		if (rc)
-			return rc;
-		x->avd.allowed &= lv.allowed;
-	}
-	return 0;
+	lw.ns = ns;
+	lw.pol = pol;
+	lw.cls = cls;
+	lw.x = x;
+	lw.stype = x->s.type;
+	lw.ttype = x->t.type;
+	lw.tclass = tclass;
+	lw.rc = 0;
+	bpf_loop(NSLSM_SE_BOUNDS_DEPTH + 1, se_level_step, &lw, 0);
+	return lw.rc;
 }
 
 #endif /* NSLSM_BPF_SE_DECIDE_H */
