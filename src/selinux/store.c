@@ -115,7 +115,7 @@ static int batch_add(struct batch *b, const void *key, const void *val)
 static int batch_write(int fd, struct batch *b, const char *map, const char *ns,
 		       struct se_load_report *rep)
 {
-	LIBBPF_OPTS(bpf_map_batch_opts, opts, .elem_flags = BPF_NOEXIST);
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);	/* elem_flags: 0 or BPF_F_LOCK only */
 	uint32_t done = 0;
 
 	while (done < b->n) {
@@ -124,7 +124,7 @@ static int batch_write(int fd, struct batch *b, const char *map, const char *ns,
 		if (bpf_map_update_batch(fd, b->keys + (size_t)done * b->ks,
 					 b->vals + (size_t)done * b->vs, &count, &opts) < 0)
 			return nslsm_fail_errno(errno, "namespace '%s': writing %u entries into map "
-						"%s (%u written; the maps hold every loaded "
+						"%s (%u of them written; the maps hold every loaded "
 						"policy, see NSLSM_SE_MAP_* for their sizes)",
 						ns, b->n, map, done + count);
 		done += count;
