@@ -50,6 +50,16 @@ static __always_inline struct se_scratch *se_scratch_get(void)
 		__v & ((n) - 1);                                               \
 	})
 
+/*
+ * Loops inside a bpf_loop callback go through the helper, not inlined: on
+ * Debian's 6.1 kernel, bpf_loop calls nested in callbacks and inlined by
+ * the verifier gave wrong results (constraints evaluated false), while
+ * 6.18 computed the same program right. The verifier inlines only a flags
+ * argument it knows to be 0; this one is 0 at run time but not to it.
+ */
+__u64 se_loop_flags SEC(".bss");
+#define SE_LOOP(n, cb, ctx) bpf_loop((n), (cb), (ctx), se_loop_flags)
+
 static __always_inline bool se_bit(const __u64 *words, __u32 bit, __u32 nbits)
 {
 	if (bit >= nbits)
@@ -196,7 +206,7 @@ static __always_inline bool se_names_has(__u32 gen, __u32 first, __u32 n, __u32 
 {
 	struct se_names_walk w = { .gen = gen, .first = first, .v = v, .hi = n };
 
-	bpf_loop(NSLSM_SE_NAMES_STEPS + 1, se_names_step, &w, 0);
+	SE_LOOP(NSLSM_SE_NAMES_STEPS + 1, se_names_step, &w);
 	return w.found;
 }
 
@@ -339,7 +349,7 @@ static long se_cons_step(__u64 i, void *ctx)
 	if (!(con->perms & cw->allowed))
 		return 0;
 	w.first = con->expr_first;
-	bpf_loop(con->expr_n, se_cexpr_step, &w, 0);
+	SE_LOOP(con->expr_n, se_cexpr_step, &w);
 	if (w.bad || w.sp != 1 || !(w.stack & 1))
 		cw->allowed &= ~con->perms;
 	return 0;
@@ -383,7 +393,7 @@ static __always_inline int se_context_av(const struct nslsm_se_ns *ns,
 	w.st = st;
 	w.tt = tt;
 	w.auditdeny = ~0u;
-	bpf_loop(w.sn * w.tn, se_av_step, &w, 0);
+	SE_LOOP(w.sn * w.tn, se_av_step, &w);
 
 	cw.x = x;
 	cw.gen = ns->gen;
@@ -392,7 +402,7 @@ static __always_inline int se_context_av(const struct nslsm_se_ns *ns,
 	cw.ttype = ttype;
 	cw.allowed = w.allowed;
 	if (cls->cons_n)
-		bpf_loop(cls->cons_n, se_cons_step, &cw, 0);
+		SE_LOOP(cls->cons_n, se_cons_step, &cw);
 	if (tclass == pol->hdr.process_class && (cw.allowed & pol->hdr.process_trans_perms) &&
 	    x->s.role != x->t.role &&
 	    !se_pair_has(ns->gen, NSLSM_SE_PAIR_ROLE_ALLOW, x->s.role, x->t.role))
