@@ -51,14 +51,18 @@ static __always_inline struct se_scratch *se_scratch_get(void)
 	})
 
 /*
- * Loops inside a bpf_loop callback go through the helper, not inlined: on
- * Debian's 6.1 kernel, bpf_loop calls nested in callbacks and inlined by
- * the verifier gave wrong results (constraints evaluated false), while
- * 6.18 computed the same program right. The verifier inlines only a flags
- * argument it knows to be 0; this one is 0 at run time but not to it.
+ * A zero the verifier cannot know. Kernels before 6.8 (Debian's 6.1
+ * among them) verify a bpf_loop callback once, with the caller's state as
+ * it is at the call: a field of the loop's context that starts as a known
+ * constant (an evaluation stack's depth of 0) is taken for that constant
+ * in every iteration, branches that depend on its later values are found
+ * dead and removed, and the loop computes wrong results (constraints of
+ * more than one node evaluated false). 6.8 verifies callbacks to a fixed
+ * point. So a loop's state that changes from one iteration to the next
+ * and decides a branch starts from this value instead of a constant. It
+ * is never written (.bss, 0 at load and after a reset).
  */
-__u64 se_loop_flags SEC(".bss");
-#define SE_LOOP(n, cb, ctx) bpf_loop((n), (cb), (ctx), se_loop_flags)
+__u32 se_opaque_zero;
 
 static __always_inline bool se_bit(const __u64 *words, __u32 bit, __u32 nbits)
 {
@@ -162,8 +166,8 @@ struct se_cexpr_walk {
 	__u32 gen;
 	__u32 first;			/* the constraint's first node */
 	__u32 stype, ttype;		/* the types this level of the bounds walk uses */
-	__u32 stack;			/* bit i: the value at stack depth i */
-	__s32 sp;			/* values on the stack */
+	__u32 sp;			/* values on the stack */
+	__u32 stack;			/* bit i: the value at depth i (0: bottom) */
 	__u32 bad;			/* the expression cannot be evaluated: false */
 };
 
@@ -204,15 +208,16 @@ static long se_names_step(__u64 i, void *ctx)
 /* Is v among the sorted ids names[first .. first + n)? */
 static __always_inline bool se_names_has(__u32 gen, __u32 first, __u32 n, __u32 v)
 {
-	struct se_names_walk w = { .gen = gen, .first = first, .v = v, .hi = n };
+	struct se_names_walk w = { .gen = gen, .first = first, .v = v, .hi = n,
+				   .lo = se_opaque_zero, .found = se_opaque_zero };
 
-	SE_LOOP(NSLSM_SE_NAMES_STEPS + 1, se_names_step, &w);
+	bpf_loop(NSLSM_SE_NAMES_STEPS + 1, se_names_step, &w, 0);
 	return w.found;
 }
 
 static __always_inline int se_push(struct se_cexpr_walk *w, bool v)
 {
-	if (w->sp < 0 || w->sp >= NSLSM_SE_CEXPR_DEPTH) {
+	if (w->sp >= NSLSM_SE_CEXPR_DEPTH) {
 		w->bad = 1;
 		return 1;
 	}
@@ -246,28 +251,27 @@ static long se_cexpr_step(__u64 i, void *ctx)
 	const struct nslsm_se_context *sc = &w->x->s, *tc = &w->x->t, *c;
 	const struct nslsm_se_level *l1 = NULL, *l2 = NULL;
 	const struct nslsm_se_cexpr *e;
-	__u32 v1 = 0, v2 = 0, top;
+	__u32 v1 = 0, v2 = 0;
 
 	e = bpf_map_lookup_elem(&se_cexpr, &k);
 	if (!e) {
 		w->bad = 1;
 		return 1;
 	}
-	top = w->sp - 1;
 	switch (e->type) {
 	case 1: /* CEXPR_NOT */
-		if (w->sp < 1 || top >= NSLSM_SE_CEXPR_DEPTH)
+		if (w->sp < 1 || w->sp > NSLSM_SE_CEXPR_DEPTH)
 			goto bad;
-		w->stack ^= 1u << top;
+		w->stack ^= 1u << (w->sp - 1);
 		return 0;
 	case 2: /* CEXPR_AND */
 	case 3: /* CEXPR_OR */ {
 		bool a, b;
 
-		if (w->sp < 2 || top >= NSLSM_SE_CEXPR_DEPTH)
+		if (w->sp < 2 || w->sp > NSLSM_SE_CEXPR_DEPTH)
 			goto bad;
-		b = w->stack >> top & 1;
-		a = w->stack >> (top - 1) & 1;
+		b = w->stack >> (w->sp - 1) & 1;
+		a = w->stack >> (w->sp - 2) & 1;
 		w->sp -= 2;
 		return se_push(w, e->type == 2 ? a && b : a || b);
 	}
@@ -342,6 +346,7 @@ static long se_cons_step(__u64 i, void *ctx)
 	const struct nslsm_se_constraint *con = bpf_map_lookup_elem(&se_cons, &k);
 	struct se_cexpr_walk w = {
 		.x = cw->x, .gen = cw->gen, .stype = cw->stype, .ttype = cw->ttype,
+		.sp = se_opaque_zero, .bad = se_opaque_zero, .stack = se_opaque_zero,
 	};
 
 	if (!con)
@@ -349,7 +354,7 @@ static long se_cons_step(__u64 i, void *ctx)
 	if (!(con->perms & cw->allowed))
 		return 0;
 	w.first = con->expr_first;
-	SE_LOOP(con->expr_n, se_cexpr_step, &w);
+	bpf_loop(con->expr_n, se_cexpr_step, &w, 0);
 	if (w.bad || w.sp != 1 || !(w.stack & 1))
 		cw->allowed &= ~con->perms;
 	return 0;
@@ -393,7 +398,7 @@ static __always_inline int se_context_av(const struct nslsm_se_ns *ns,
 	w.st = st;
 	w.tt = tt;
 	w.auditdeny = ~0u;
-	SE_LOOP(w.sn * w.tn, se_av_step, &w);
+	bpf_loop(w.sn * w.tn, se_av_step, &w, 0);
 
 	cw.x = x;
 	cw.gen = ns->gen;
@@ -402,7 +407,7 @@ static __always_inline int se_context_av(const struct nslsm_se_ns *ns,
 	cw.ttype = ttype;
 	cw.allowed = w.allowed;
 	if (cls->cons_n)
-		SE_LOOP(cls->cons_n, se_cons_step, &cw);
+		bpf_loop(cls->cons_n, se_cons_step, &cw, 0);
 	if (tclass == pol->hdr.process_class && (cw.allowed & pol->hdr.process_trans_perms) &&
 	    x->s.role != x->t.role &&
 	    !se_pair_has(ns->gen, NSLSM_SE_PAIR_ROLE_ALLOW, x->s.role, x->t.role))
