@@ -70,8 +70,12 @@ static int set_bools(struct se_policy *p, const struct se_args *a)
 		bool v;
 
 		if (se_bool_assign_parse(a->bools[i], name, sizeof(name), &v) ||
-		    se_policy_set_bool(p, name, v))
-			return nslsm_fail("--bool %s", nslsm_error());
+		    se_policy_set_bool(p, name, v)) {
+			char why[512];
+
+			snprintf(why, sizeof(why), "%s", nslsm_error());
+			return nslsm_fail("--bool %s", why);
+		}
 	}
 	return 0;
 }

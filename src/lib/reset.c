@@ -442,7 +442,23 @@ static int map_restore(const struct reset_map *r, const bool *in_use)
 	case BPF_MAP_TYPE_PERCPU_HASH:
 	case BPF_MAP_TYPE_LRU_PERCPU_HASH:
 	case BPF_MAP_TYPE_HASH_OF_MAPS: {
-		void *key = malloc(r->info.key_size);
+		bool percpu = r->info.type == BPF_MAP_TYPE_PERCPU_HASH ||
+			      r->info.type == BPF_MAP_TYPE_LRU_PERCPU_HASH;
+		void *key, *keys;
+		size_t n;
+
+		/* in batches where the kernel can (a policy map holds 10^5
+		 * entries: one syscall each would take minutes in a slow
+		 * guest), else key by key */
+		if (r->info.type != BPF_MAP_TYPE_HASH_OF_MAPS &&
+		    !map_keys_batch(r->fd, r->info.key_size, vs, percpu, &keys, &n)) {
+			rc = map_delete_keys(r->fd, keys, r->info.key_size, n);
+			free(keys);
+			if (rc)
+				return nslsm_fail_errno(-rc, "emptying map %s", r->pin);
+			return 0;
+		}
+		key = malloc(r->info.key_size);
 
 		if (!key)
 			return nslsm_fail("out of memory");

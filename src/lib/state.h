@@ -11,6 +11,7 @@
 #define NSLSM_STATE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 #include <linux/types.h>
 
@@ -69,5 +70,13 @@ int tasks_scan(struct nslsm_state *st,
 	       int (*cb)(pid_t pid, const struct nslsm_task_blob *b, void *arg), void *arg);
 /* Live enrolled thread groups per namespace id (counts[NSLSM_MAX_NS]). */
 int tasks_count_by_ns(struct nslsm_state *st, uint32_t *counts, uint32_t *total);
+
+/* Every key of a hash map (hash, LRU, per-CPU), read in batches: 0, or
+ * -errno (-EINVAL, -EOPNOTSUPP: the kernel has no batch for this type).
+ * *keys is malloc'ed. */
+int map_keys_batch(int fd, uint32_t key_size, uint32_t value_size, bool percpu, void **keys,
+		   size_t *n);
+/* Delete n keys in batches (a key already gone is no error): 0 or -errno. */
+int map_delete_keys(int fd, const void *keys, uint32_t key_size, size_t n);
 
 #endif /* NSLSM_STATE_H */

@@ -312,54 +312,31 @@ out:
 /* Delete every entry of generation gen, whatever wrote it. */
 static int delete_gen(struct se_maps *m, uint32_t gen)
 {
-	int rc = 0;
-
 	for (int g = 0; g < N_GEN_MAPS; g++) {
-		int fd = m->fd[gen_maps[g]];
+		const char *name = map_names[gen_maps[g]];
+		int fd = m->fd[gen_maps[g]], rc;
 		struct bpf_map_info mi = { 0 };
 		__u32 len = sizeof(mi);
-		char *keys = NULL, *cur, *next;
-		size_t n = 0, cap = 0;
+		char *keys;
+		size_t n, kept = 0;
 
 		if (bpf_obj_get_info_by_fd(fd, &mi, &len) < 0)
-			return nslsm_fail_errno(errno, "reading map %s", map_names[gen_maps[g]]);
-		cur = calloc(2, mi.key_size);
-		if (!cur)
-			return nslsm_fail("out of memory");
-		next = cur + mi.key_size;
-		for (void *k = NULL; bpf_map_get_next_key(fd, k, next) == 0; k = cur) {
+			return nslsm_fail_errno(errno, "reading map %s", name);
+		rc = map_keys_batch(fd, mi.key_size, mi.value_size, false, (void **)&keys, &n);
+		if (rc)
+			return nslsm_fail_errno(-rc, "listing the entries of map %s", name);
+		for (size_t i = 0; i < n; i++) {
 			uint32_t kg;
 
-			memcpy(cur, next, mi.key_size);
-			memcpy(&kg, cur, sizeof(kg));
-			if (kg != gen)
-				continue;
-			if (n == cap) {
-				char *nk = realloc(keys, (cap = cap ? cap * 2 : 1024) * mi.key_size);
-
-				if (!nk) {
-					rc = nslsm_fail("out of memory");
-					break;
-				}
-				keys = nk;
-			}
-			memcpy(keys + n * mi.key_size, cur, mi.key_size);
-			n++;
+			memcpy(&kg, keys + i * mi.key_size, sizeof(kg));
+			if (kg == gen)
+				memmove(keys + kept++ * mi.key_size, keys + i * mi.key_size,
+					mi.key_size);
 		}
-		for (size_t done = 0; !rc && done < n;) {
-			LIBBPF_OPTS(bpf_map_batch_opts, opts);
-			__u32 count = n - done < 4096 ? n - done : 4096;
-
-			if (bpf_map_delete_batch(fd, keys + done * mi.key_size, &count, &opts) < 0 &&
-			    errno != ENOENT)
-				rc = nslsm_fail_errno(errno, "deleting generation %u from map %s", gen,
-						      map_names[gen_maps[g]]);
-			done += count ? count : 1;
-		}
+		rc = map_delete_keys(fd, keys, mi.key_size, kept);
 		free(keys);
-		free(cur);
 		if (rc)
-			return rc;
+			return nslsm_fail_errno(-rc, "deleting generation %u from map %s", gen, name);
 	}
 	return 0;
 }
@@ -625,7 +602,10 @@ int se_store_set_bools(uint32_t ns_id, const char *ns_name, char **assign, int n
 		if (se_bool_assign_parse(assign[i], name, sizeof(name), &v))
 			goto out_p;
 		if (se_policy_set_bool(&p, name, v)) {
-			nslsm_fail("namespace '%s': %s; no boolean changed", ns_name, nslsm_error());
+			char why[512];
+
+			snprintf(why, sizeof(why), "%s", nslsm_error());
+			nslsm_fail("namespace '%s': %s; no boolean changed", ns_name, why);
 			goto out_p;
 		}
 	}
