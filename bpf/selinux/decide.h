@@ -64,13 +64,6 @@ static __always_inline struct se_scratch *se_scratch_get(void)
  */
 __u32 se_opaque_zero;
 
-static __always_inline bool se_bit(const __u64 *words, __u32 bit, __u32 nbits)
-{
-	if (bit >= nbits)
-		return false;
-	return (words[SE_BOUND(bit / 64, nbits / 64)] >> (bit % 64)) & 1;
-}
-
 static __always_inline bool se_pair_has(__u32 gen, __u16 kind, __u16 a, __u16 b)
 {
 	struct nslsm_se_pair_key k = { .gen = gen, .kind = kind, .a = a, .b = b };
@@ -87,13 +80,6 @@ struct se_av_walk {
 	__u32 allowed, auditallow, auditdeny;
 	const struct nslsm_se_type *st, *tt;	/* their attrs[] */
 };
-
-static __always_inline bool se_cond_on(const struct nslsm_se_ns *ns, __u32 cond, __u32 branch)
-{
-	if (!cond || !se_bit(ns->cond_valid, cond - 1, NSLSM_SE_MAX_CONDS))
-		return false;
-	return se_bit(ns->cond_on, cond - 1, NSLSM_SE_MAX_CONDS) == !!branch;
-}
 
 /* One (source attribute, target attribute) key of the walk. */
 static long se_av_step(__u64 idx, void *ctx)
@@ -122,43 +108,46 @@ static long se_av_step(__u64 idx, void *ctx)
 	cv = bpf_map_lookup_elem(&se_cond_av, &key);
 	if (!cv)
 		return 0;
+	/* branch-free: each rule's data masked in or out (fewer verifier paths) */
 	for (__u32 k = 0; k < NSLSM_SE_COND_SLOTS; k++) {
-		if (k >= cv->n)
-			break;
-		if (!se_cond_on(w->ns, cv->rule[k].cond, cv->rule[k].branch))
-			continue;
-		if (cv->rule[k].specified == NSLSM_SE_AV_ALLOWED)
-			w->allowed |= cv->rule[k].data;
-		else if (cv->rule[k].specified == NSLSM_SE_AV_AUDITALLOW)
-			w->auditallow |= cv->rule[k].data;
-		else if (cv->rule[k].specified == NSLSM_SE_AV_AUDITDENY)
-			w->auditdeny &= cv->rule[k].data;
+		__u32 c = cv->rule[k].cond - 1, spec = cv->rule[k].specified, on;
+
+		on = (k < cv->n) & (c < NSLSM_SE_MAX_CONDS);
+		c = SE_BOUND(c, NSLSM_SE_MAX_CONDS);
+		on &= (__u32)(w->ns->cond_valid[c / 64] >> (c % 64)) & 1;
+		on &= ((w->ns->cond_on[c / 64] >> (c % 64)) & 1) == !!cv->rule[k].branch;
+		on = -(on & 1);
+		w->allowed |= cv->rule[k].data & on & -(__u32)(spec == NSLSM_SE_AV_ALLOWED);
+		w->auditallow |= cv->rule[k].data & on & -(__u32)(spec == NSLSM_SE_AV_AUDITALLOW);
+		w->auditdeny &= ~(~cv->rule[k].data & on & -(__u32)(spec == NSLSM_SE_AV_AUDITDENY));
 	}
 	return 0;
 }
 
 /* ---- constraints ------------------------------------------------------- */
 
-static __always_inline bool se_level_dom(const struct nslsm_se_level *a,
-					 const struct nslsm_se_level *b)
+/* How two levels compare: SE_DOM (a dominates b), SE_DOMBY (b dominates
+ * a), both when equal. A global function: verified once, not once per
+ * path of the constraint walk that reaches it. */
+#define SE_DOM 0x1
+#define SE_DOMBY 0x2
+__noinline int se_level_cmp(const struct nslsm_se_level *a, const struct nslsm_se_level *b)
 {
-	if (a->sens < b->sens)
-		return false;
-	for (int i = 0; i < NSLSM_SE_CAT_WORDS; i++)
-		if (b->cats[i] & ~a->cats[i])
-			return false;
-	return true;
-}
+	int dom = 1, domby = 1;
 
-static __always_inline bool se_level_eq(const struct nslsm_se_level *a,
-					const struct nslsm_se_level *b)
-{
-	if (a->sens != b->sens)
-		return false;
-	for (int i = 0; i < NSLSM_SE_CAT_WORDS; i++)
-		if (a->cats[i] != b->cats[i])
-			return false;
-	return true;
+	if (!a || !b)
+		return 0;
+	if (a->sens < b->sens)
+		dom = 0;
+	if (b->sens < a->sens)
+		domby = 0;
+	for (int i = 0; i < NSLSM_SE_CAT_WORDS; i++) {
+		if (b->cats[i] & ~a->cats[i])
+			dom = 0;
+		if (a->cats[i] & ~b->cats[i])
+			domby = 0;
+	}
+	return (dom ? SE_DOM : 0) | (domby ? SE_DOMBY : 0);
 }
 
 struct se_cexpr_walk {
@@ -229,17 +218,19 @@ static __always_inline int se_push(struct se_cexpr_walk *w, bool v)
 static __always_inline bool se_mls_op(__u32 op, const struct nslsm_se_level *l1,
 				      const struct nslsm_se_level *l2)
 {
+	int c = se_level_cmp(l1, l2);
+
 	switch (op) {
 	case 1: /* CEXPR_EQ */
-		return se_level_eq(l1, l2);
+		return c == (SE_DOM | SE_DOMBY);
 	case 2: /* CEXPR_NEQ */
-		return !se_level_eq(l1, l2);
+		return c != (SE_DOM | SE_DOMBY);
 	case 3: /* CEXPR_DOM */
-		return se_level_dom(l1, l2);
+		return c & SE_DOM;
 	case 4: /* CEXPR_DOMBY */
-		return se_level_dom(l2, l1);
+		return c & SE_DOMBY;
 	default: /* CEXPR_INCOMP */
-		return !se_level_dom(l1, l2) && !se_level_dom(l2, l1);
+		return !c;
 	}
 }
 

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * se_bpf_diff NS POLICY N SEED: the SELinux decision BPF makes against
- * nslsm's reference in plain C. POLICY must be the policy loaded in
- * namespace NS (nslsm selinux load NS POLICY), its booleans at their
- * defaults. N random valid triples of POLICY (src/selinux/sample.c) go to
+ * se_bpf_diff NS POLICY N SEED [NAME=0|1...]: the SELinux decision BPF
+ * makes against nslsm's reference in plain C. POLICY must be the policy
+ * loaded in namespace NS (nslsm selinux load NS POLICY), its booleans at
+ * their defaults but for the NAME=V given (which the caller set in NS with
+ * nslsm selinux setbool). N random valid triples of POLICY (src/selinux/sample.c) go to
  * the query program (the decision over NS's maps, BPF_PROG_TEST_RUN) and
  * to se_compute_av; every field of the two decisions must agree. Then the
  * AVC: every pair of the policy's initial SIDs for the first classes is
@@ -59,14 +60,24 @@ int main(int argc, char **argv)
 	struct se_policy p;
 	int ns_id;
 
-	if (argc != 5) {
-		fprintf(stderr, "usage: se_bpf_diff NS POLICY N SEED\n");
+	if (argc < 5) {
+		fprintf(stderr, "usage: se_bpf_diff NS POLICY N SEED [NAME=0|1...]\n");
 		return 2;
 	}
 	n = strtoul(argv[3], NULL, 0);
 	if (se_policy_read_file(argv[2], &p) || state_open(&st, false)) {
 		fprintf(stderr, "se_bpf_diff: %s\n", nslsm_error());
 		return 1;
+	}
+	for (int i = 5; i < argc; i++) {
+		char name[256];
+		bool v;
+
+		if (se_bool_assign_parse(argv[i], name, sizeof(name), &v) ||
+		    se_policy_set_bool(&p, name, v)) {
+			fprintf(stderr, "se_bpf_diff: %s\n", nslsm_error());
+			return 1;
+		}
 	}
 	ns_id = ns_find(st.ns, argv[1]);
 	if (ns_id < 0) {

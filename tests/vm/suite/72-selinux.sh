@@ -66,6 +66,19 @@ test_selinux_bpf_decision_agrees_with_reference_on_100000_refpolicy_triples() {
 	se_bpf_diff rp "$REFPOLICY" 100000 7
 }
 
+test_selinux_bpf_decision_agrees_with_every_refpolicy_boolean_inverted() {
+	local inverted
+	nslsm ns create rp --modules selinux
+	nslsm selinux load rp "$REFPOLICY"
+	inverted=$(nslsm selinux getbool rp | awk '{ print $1 "=" ($3 == "on" ? 0 : 1) }')
+	[ "$(echo "$inverted" | wc -l)" -gt 100 ] || die "refpolicy has hundreds of booleans: $inverted"
+	# shellcheck disable=SC2086
+	nslsm selinux setbool rp $inverted
+	expect_contains "(270 on)" "$(nslsm selinux status rp)"
+	# shellcheck disable=SC2086
+	se_bpf_diff rp "$REFPOLICY" 20000 11 $inverted
+}
+
 test_selinux_bpf_decision_agrees_on_small_cil_policies() {
 	local mls ver p
 	nslsm ns create small --modules selinux
