@@ -289,6 +289,10 @@ _Static_assert(sizeof(struct nslsm_se_header) == 64, "nslsm_se_header layout");
  * flips se_ns to it with one map update, then deletes the old one's
  * entries. Booleans, enforce and the AVC's seqno live in se_ns too, so
  * setbool/setenforce are one update each as well.
+ *
+ * Debian's refpolicy in the maps: 111,688 entries, 8.4 MB of keys and
+ * values (2.2 MB of it the stored binary policy), plus the kernel's hash
+ * element overhead; `selinux load` prints the figures for each policy.
  */
 #define NSLSM_SE_MAX_CONDS 4096		/* conditions (distinct boolean expressions) */
 #define NSLSM_SE_MAX_CONS 65535		/* constraints and validatetrans of a policy */
