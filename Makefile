@@ -136,8 +136,9 @@ $(BUILD)/tests/statedump: tests/helpers/statedump.c
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -o $@ $< $(LIBS) -lpthread
 
-# nslsm's SELinux decision against the kernel's (tests/vm/selinux): the library.
-$(BUILD)/tests/se_kernel_diff: tests/helpers/se_kernel_diff.c $(filter-out $(patsubst %.c,$(BUILD)/obj/%.o,$(SKEL_USERS)),$(LIB_OBJS))
+# nslsm's SELinux decision against the kernel's (tests/vm/selinux), and BPF's
+# against the reference (tests/vm/suite/72-selinux.sh): the library.
+$(BUILD)/tests/se_kernel_diff $(BUILD)/tests/se_bpf_diff: $(BUILD)/tests/%: tests/helpers/%.c $(filter-out $(patsubst %.c,$(BUILD)/obj/%.o,$(SKEL_USERS)),$(LIB_OBJS))
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LIBS)

@@ -9,7 +9,9 @@
 
 #include "yama/module.h"
 #include "apparmor/module.h"
+#include "selinux/module.h"
 
-#define NSLSM_BPF_MODULES(X, ...) X(yama, __VA_ARGS__) X(apparmor, __VA_ARGS__)
+#define NSLSM_BPF_MODULES(X, ...) X(yama, __VA_ARGS__) X(apparmor, __VA_ARGS__) \
+	X(selinux, __VA_ARGS__)
 
 #endif /* NSLSM_BPF_MODULES_H */

@@ -9,6 +9,7 @@
 
 #define EPERM 1
 #define ENOENT 2
+#define ESRCH 3
 #define ECHILD 10
 #define EAGAIN 11
 #define ENOMEM 12

@@ -20,6 +20,7 @@
 enum nslsm_module_id {
 	NSLSM_MOD_YAMA = 0,
 	NSLSM_MOD_APPARMOR = 1,
+	NSLSM_MOD_SELINUX = 2,
 	NSLSM_MOD_COUNT,
 };
 #define NSLSM_SOURCE_SELF 0xff

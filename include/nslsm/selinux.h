@@ -31,7 +31,9 @@
 #ifndef NSLSM_SELINUX_H
 #define NSLSM_SELINUX_H
 
+#ifndef __bpf__	/* BPF has the kernel's types from vmlinux.h */
 #include <linux/types.h>
+#endif
 
 /* Binary policy versions accepted (the kernel's 30: xperms, 33: compressed
  * filename transitions). */
@@ -56,6 +58,7 @@
 #define NSLSM_SE_FNAME_MAX 128		/* name of a filename transition, NUL included */
 #define NSLSM_SE_FSTYPE_MAX 32		/* fs_use / genfscon file system type */
 #define NSLSM_SE_GENFS_PATH_MAX 128	/* genfscon path prefix */
+#define NSLSM_SE_BOUNDS_DEPTH 4		/* typebounds chain, as POLICYDB_BOUNDS_MAXDEPTH */
 
 /* handle_unknown: what a class or permission the policy lacks gets. */
 #define NSLSM_SE_UNKNOWN_DENY 0
@@ -274,5 +277,183 @@ _Static_assert(sizeof(struct nslsm_se_cexpr) == 12, "nslsm_se_cexpr layout");
 _Static_assert(sizeof(struct nslsm_se_name_trans_key) == 8 + NSLSM_SE_FNAME_MAX,
 	       "nslsm_se_name_trans_key layout");
 _Static_assert(sizeof(struct nslsm_se_header) == 64, "nslsm_se_header layout");
+
+/* ---- the tables in BPF maps (bpf/selinux/maps.h) ------------------------
+ *
+ * Every table of a loaded policy lives in maps shared by all namespaces,
+ * each key led by the policy's generation: a number given to one load
+ * (never reused while nslsm stays loaded), so several namespaces'
+ * policies, and a namespace's old and new policy during a replacement,
+ * coexist. A namespace's state (se_ns, keyed by namespace id) names the
+ * generation in force; `selinux load` writes a whole new generation,
+ * flips se_ns to it with one map update, then deletes the old one's
+ * entries. Booleans, enforce and the AVC's seqno live in se_ns too, so
+ * setbool/setenforce are one update each as well.
+ *
+ * Debian's refpolicy in the maps: 111,688 entries, 8.4 MB of keys and
+ * values (2.2 MB of it the stored binary policy), plus the kernel's hash
+ * element overhead; `selinux load` prints the figures for each policy.
+ */
+#define NSLSM_SE_MAX_CONDS 4096		/* conditions (distinct boolean expressions) */
+#define NSLSM_SE_MAX_CONS 65535		/* constraints and validatetrans of a policy */
+#define NSLSM_SE_NAMES_CHUNK 64		/* constraint name ids per map entry */
+#define NSLSM_SE_BLOB_CHUNK 4096	/* bytes of the binary policy per map entry */
+#define NSLSM_SE_MAX_BLOB (64u << 20)	/* largest binary policy loaded */
+#define NSLSM_SE_NAMES_STEPS 17		/* binary search steps: 2^17 > 65535 names */
+
+/* Map sizes: entries of all generations together (two refpolicies and
+ * some small policies fit; a load that does not fit is refused). */
+#define NSLSM_SE_MAP_POLICIES 256
+#define NSLSM_SE_MAP_TYPES 65536
+#define NSLSM_SE_MAP_CLASSES 8192
+#define NSLSM_SE_MAP_AV (1u << 19)
+#define NSLSM_SE_MAP_COND_AV (1u << 16)
+#define NSLSM_SE_MAP_CONS 16384
+#define NSLSM_SE_MAP_CEXPR 65536
+#define NSLSM_SE_MAP_NAMES 16384
+#define NSLSM_SE_MAP_PAIRS 65536
+#define NSLSM_SE_MAP_BLOB 32768
+#define NSLSM_SE_MAP_SIDS 65536
+#define NSLSM_SE_AVC_ENTRIES 16384
+
+/* se_ns: one per namespace that ever had the selinux module. No entry:
+ * no policy, permissive (a new SELinux namespace). `seqno` changes with
+ * every load, setbool and setenforce: the AVC trusts only entries made
+ * under the current one. */
+struct nslsm_se_ns {
+	__u32 gen;			/* policy in force, 0: none */
+	__u32 enforce;			/* 1 enforcing, 0 permissive */
+	__u64 seqno;
+	__u64 bools[NSLSM_SE_MAX_BOOLS / 64];	/* boolean values, bit b-1 = boolean b */
+	/* each condition as the booleans make it: cond_on bit c-1 = condition
+	 * c holds, cond_valid bit c-1 = it can be evaluated */
+	__u64 cond_on[NSLSM_SE_MAX_CONDS / 64];
+	__u64 cond_valid[NSLSM_SE_MAX_CONDS / 64];
+};
+
+/* se_counters[0]: the last generation and seqno given. */
+struct nslsm_se_counters {
+	__u64 seqno;
+	__u32 gen;
+	__u32 pad;
+};
+
+/* se_policies: what a generation is. */
+struct nslsm_se_policy_info {
+	struct nslsm_se_header hdr;
+	__u32 ns_id;			/* the namespace it was loaded for */
+	__u32 ncons, ncexpr, nnames;	/* entries of the indexed tables */
+	__u32 blob_len;			/* the binary policy, in se_blob */
+	__u32 nisids;			/* initial SIDs: sids 1..nisids in se_sids */
+	__u64 av_n, cond_av_n, pairs_n;	/* hash entries, for `selinux status` */
+};
+
+/* Indexed tables (types, classes, constraints, expression nodes, name
+ * chunks, the stored binary policy) are keyed by (generation, index). */
+struct nslsm_se_idx_key {
+	__u32 gen;
+	__u32 idx;
+};
+
+/* The access vector maps (se_av, se_cond_av) and type rules. */
+struct nslsm_se_av_gkey {
+	__u32 gen;
+	__u32 pad;
+	struct nslsm_se_av_key k;
+};
+
+/* Pair sets of a generation in one map. */
+#define NSLSM_SE_PAIR_USER_ROLE 1
+#define NSLSM_SE_PAIR_ROLE_TYPE 2
+#define NSLSM_SE_PAIR_ROLE_DOM 3
+#define NSLSM_SE_PAIR_ROLE_ALLOW 4
+struct nslsm_se_pair_key {
+	__u32 gen;
+	__u16 kind;			/* NSLSM_SE_PAIR_* */
+	__u16 a, b;
+	__u16 pad;
+};
+
+struct nslsm_se_names_chunk {
+	__u16 v[NSLSM_SE_NAMES_CHUNK];
+};
+
+struct nslsm_se_blob_chunk {
+	__u8 b[NSLSM_SE_BLOB_CHUNK];
+};
+
+/*
+ * The SID table of a generation: se_sids (gen, sid) -> context and
+ * se_sid_of (gen, context) -> sid. The policy's initial SIDs are sids
+ * 1..nisids at load (the kernel's numbers; a number the policy leaves
+ * undefined maps to no context). Contexts computed in BPF at exec or
+ * create will take the next sid: se_sid_next (a counter per generation,
+ * __sync_fetch_and_add) gives it, the pair is inserted with BPF_NOEXIST
+ * into se_sid_of first (a racing insert of the same context loses and
+ * takes the winner's sid), then into se_sids; a load converts the live
+ * sids of the old generation by their context strings, as the kernel's
+ * sidtab_convert does.
+ */
+struct nslsm_se_sid_key {
+	__u32 gen;
+	__u32 sid;
+};
+
+struct nslsm_se_ctx_key {
+	__u32 gen;
+	__u32 pad;
+	struct nslsm_se_context ctx;
+};
+
+/* The AVC (se_avc, an LRU hash): one decision remembered per
+ * (namespace, seqno, ssid, tsid, class). */
+struct nslsm_se_avc_key {
+	__u32 ns_id;
+	__u32 tclass;
+	__u64 seqno;
+	__u32 ssid, tsid;
+};
+
+struct nslsm_se_avd {
+	__u32 allowed, auditallow, auditdeny, flags;
+};
+
+/* AVC statistics per namespace (se_avc_stats, per CPU). */
+struct nslsm_se_avc_stats {
+	__u64 lookups, hits, misses, allocations;
+};
+
+/*
+ * The query of the decision program (nslsm_se_query, BPF_PROG_TYPE_SYSCALL,
+ * run with BPF_PROG_TEST_RUN on this struct as its context): nslsm
+ * selinux check NS and the tests ask BPF itself. In: ns_id, tclass and
+ * either the two contexts (NSLSM_SE_Q_CONTEXTS, as /sys/fs/selinux/access
+ * computes it: no AVC) or two sids of the namespace's SID table (through
+ * the AVC). Out: rc (0, or -errno: -ENOENT no policy, -ESRCH no such sid,
+ * -EINVAL a bad query), the decision and the seqno it was made under.
+ */
+#define NSLSM_SE_Q_CONTEXTS 0x1
+struct nslsm_se_query {
+	__u32 ns_id;
+	__u32 flags;			/* NSLSM_SE_Q_* */
+	__u32 tclass;
+	__u32 ssid, tsid;
+	__s32 rc;
+	__u64 seqno;
+	struct nslsm_se_avd avd;
+	__u32 avc_hit;			/* the decision came from the AVC */
+	__u32 pad;
+	struct nslsm_se_context s, t;
+};
+
+_Static_assert(sizeof(struct nslsm_se_ns) == 16 + 8 * (NSLSM_SE_MAX_BOOLS / 64) +
+						 16 * (NSLSM_SE_MAX_CONDS / 64),
+	       "nslsm_se_ns layout");
+_Static_assert(sizeof(struct nslsm_se_policy_info) == 64 + 24 + 24, "nslsm_se_policy_info layout");
+_Static_assert(sizeof(struct nslsm_se_av_gkey) == 16, "nslsm_se_av_gkey layout");
+_Static_assert(sizeof(struct nslsm_se_pair_key) == 12, "nslsm_se_pair_key layout");
+_Static_assert(sizeof(struct nslsm_se_ctx_key) == 8 + 280, "nslsm_se_ctx_key layout");
+_Static_assert(sizeof(struct nslsm_se_avc_key) == 24, "nslsm_se_avc_key layout");
+_Static_assert(sizeof(struct nslsm_se_query) == 56 + 2 * 280, "nslsm_se_query layout");
 
 #endif /* NSLSM_SELINUX_H */

@@ -18,6 +18,7 @@
 #include "lib/module.h"
 #include "lib/ns.h"
 #include "lib/state.h"
+#include "selinux/store.h"
 
 /* Parse a command with only flag options; returns -1 on a usage error. */
 static int parse_flags(const char *cmd, int argc, char **argv, const struct option *opts,
@@ -190,7 +191,8 @@ int cmd_status(int argc, char **argv)
 	char lsms[256] = "";
 	struct nslsm_state st;
 	struct nslsm_stats s = {};
-	uint32_t total = 0, n_ns = 0, n_queues = 0;
+	struct nslsm_se_avc_stats avc = {};
+	uint32_t total = 0, n_ns = 0, n_queues = 0, n_se = 0;
 
 	if (parse_flags("status", argc, argv, opts, json))
 		return EXIT_USAGE;
@@ -204,8 +206,20 @@ int cmd_status(int argc, char **argv)
 		if (state_open(&st, true) || state_get_stats(&st, &s) ||
 		    tasks_count_by_ns(&st, counts, &total))
 			return fail();
-		for (int i = 0; i < NSLSM_MAX_NS; i++)
+		for (int i = 0; i < NSLSM_MAX_NS; i++) {
+			struct nslsm_se_avc_stats a;
+
 			n_ns += ns_in_use(&st.ns[i]);
+			if (!ns_in_use(&st.ns[i]) ||
+			    !(st.ns[i].modules & (1u << NSLSM_MOD_SELINUX)))
+				continue;
+			if (se_store_avc_stats(i, &a))
+				return fail();
+			n_se++;
+			avc.lookups += a.lookups;
+			avc.hits += a.hits;
+			avc.misses += a.misses;
+		}
 		n_queues = queues_read(&st);
 		state_close(&st);
 	}
@@ -221,13 +235,16 @@ int cmd_status(int argc, char **argv)
 			       ",\"apparmor_net_memo_hits\":%" PRIu64
 			       ",\"apparmor_net_memo_misses\":%" PRIu64
 			       ",\"fowner_table_full\":%" PRIu64
-			       ",\"daemon_connects_refused_no_memory\":%" PRIu64,
+			       ",\"daemon_connects_refused_no_memory\":%" PRIu64
+			       ",\"selinux_namespaces\":%u,\"selinux_avc_hits\":%" PRIu64
+			       ",\"selinux_avc_misses\":%" PRIu64,
 			       count_links(), n_ns, total, (uint64_t)s.audit_records,
 			       (uint64_t)s.audit_lost, (uint64_t)s.denials, (uint64_t)s.blob_alloc_fail,
 			       (uint64_t)s.ptracer_full, (uint64_t)s.aa_cache_hits,
 			       (uint64_t)s.aa_cache_misses, (uint64_t)s.aa_net_hits,
 			       (uint64_t)s.aa_net_misses, (uint64_t)s.fowner_full,
-			       (uint64_t)s.peer_unknown);
+			       (uint64_t)s.peer_unknown, n_se, (uint64_t)avc.hits,
+			       (uint64_t)avc.misses);
 		if (loaded) {
 			printf(",\"audit_queues\":[");
 			for (uint32_t i = 0; i < n_queues; i++) {
@@ -248,6 +265,9 @@ int cmd_status(int argc, char **argv)
 	printf("namespaces:     %u\n", n_ns);
 	printf("enrolled tasks: %u\n", total);
 	printf("denials:        %" PRIu64 "\n", (uint64_t)s.denials);
+	printf("SELinux AVC:    %" PRIu64 " hits, %" PRIu64 " misses, %u namespace%s with "
+	       "the selinux module ('nslsm selinux status NS' for each)\n",
+	       (uint64_t)avc.hits, (uint64_t)avc.misses, n_se, n_se == 1 ? "" : "s");
 	printf("audit records:  %" PRIu64 " written, %" PRIu64
 	       " lost (queue full or rate limit), all namespaces\n",
 	       (uint64_t)s.audit_records, (uint64_t)s.audit_lost);

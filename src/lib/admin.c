@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "apparmor/store.h"
+#include "selinux/store.h"
 #include "daemon/client.h"
 #include "admin.h"
 #include "audit_log.h"
@@ -36,6 +37,12 @@ int admin_ns_create(struct nslsm_state *st, const char *name, const char *parent
 		return -1;
 	}
 	aa_policy_changed();	/* a reused id: no verdict of the old one */
+	/* nor SELinux state: permissive, no policy */
+	if (se_store_clear_ns(*id)) {
+		ns_delete(st->ns, *id, NULL);
+		audit_queue_remove(st, *id);
+		return -1;
+	}
 	return 0;
 }
 
@@ -55,7 +62,7 @@ int admin_ns_delete(struct nslsm_state *st, uint32_t id)
 		aa_pools_close(&pl);
 	}
 	aa_policy_changed();
-	return 0;
+	return se_store_clear_ns(id);
 }
 
 int admin_ns_set(struct nslsm_state *st, uint32_t id, char **kv, int n)

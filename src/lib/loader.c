@@ -169,6 +169,11 @@ const char *nslsm_link_pin_name(const char *prog)
 	return !strncmp(prog, "nslsm_", 6) ? prog + 6 : prog;
 }
 
+bool nslsm_prog_is_query(const struct bpf_program *prog)
+{
+	return bpf_program__type(prog) == BPF_PROG_TYPE_SYSCALL;
+}
+
 static int pin_all(struct nslsm_bpf *skel)
 {
 	struct bpf_program *prog;
@@ -177,8 +182,9 @@ static int pin_all(struct nslsm_bpf *skel)
 
 	if (mkdir(NSLSM_PIN_DIR, 0700) < 0)
 		return nslsm_fail_errno(errno, "creating %s", NSLSM_PIN_DIR);
-	if (mkdir(NSLSM_MAP_DIR, 0700) < 0 || mkdir(NSLSM_LINK_DIR, 0700) < 0)
-		return nslsm_fail_errno(errno, "creating %s/{maps,links}", NSLSM_PIN_DIR);
+	if (mkdir(NSLSM_MAP_DIR, 0700) < 0 || mkdir(NSLSM_LINK_DIR, 0700) < 0 ||
+	    mkdir(NSLSM_PROG_DIR, 0700) < 0)
+		return nslsm_fail_errno(errno, "creating %s/{maps,links,progs}", NSLSM_PIN_DIR);
 	bpf_object__for_each_map(map, skel->obj) {
 		const char *name = nslsm_map_pin_name(bpf_map__name(map));
 
@@ -188,9 +194,17 @@ static int pin_all(struct nslsm_bpf *skel)
 	}
 	bpf_object__for_each_program(prog, skel->obj) {
 		const char *name = bpf_program__name(prog);
-		struct bpf_link *link = bpf_program__attach_lsm(prog);
+		struct bpf_link *link;
 		int err;
 
+		if (nslsm_prog_is_query(prog)) {
+			snprintf(path, sizeof(path), "%s/%s", NSLSM_PROG_DIR,
+				 nslsm_link_pin_name(name));
+			if (bpf_program__pin(prog, path))
+				return nslsm_fail_errno(errno, "pinning program %s", path);
+			continue;
+		}
+		link = bpf_program__attach_lsm(prog);
 		if (!link) {
 			err = errno;
 			if (err == EPERM || err == EOPNOTSUPP || err == ENOTSUPP || err == EINVAL)

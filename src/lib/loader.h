@@ -24,6 +24,9 @@ int nslsm_init_state(int config_fd, int namespaces_fd, int audit_queues_fd, cons
 /* Where a map / a program's link is pinned: maps/NAME, links/NAME. */
 const char *nslsm_map_pin_name(const char *map);
 const char *nslsm_link_pin_name(const char *prog);
+/* A program run from user space, pinned as progs/NAME, not attached. */
+struct bpf_program;
+bool nslsm_prog_is_query(const struct bpf_program *prog);
 /* The kernel's active LSM list in list; fails when it lacks 'bpf'. */
 int nslsm_check_kernel_lsm(char *list, size_t len);
 int nslsm_remove_dir(const char *path);

@@ -6,10 +6,12 @@
 #include "module.h"
 #include "yama/yama.h"
 #include "apparmor/module.h"
+#include "selinux/module.h"
 
 static const struct nslsm_module *const modules[NSLSM_MOD_COUNT] = {
 	[NSLSM_MOD_YAMA] = &yama_module,
 	[NSLSM_MOD_APPARMOR] = &apparmor_module,
+	[NSLSM_MOD_SELINUX] = &selinux_module,
 };
 
 const struct nslsm_module *module_by_id(unsigned int id)

@@ -142,7 +142,8 @@ static int check_links(struct nslsm_bpf *skel)
 	char path[256];
 
 	bpf_object__for_each_program(prog, skel->obj) {
-		snprintf(path, sizeof(path), "%s/%s", NSLSM_LINK_DIR,
+		snprintf(path, sizeof(path), "%s/%s",
+			 nslsm_prog_is_query(prog) ? NSLSM_PROG_DIR : NSLSM_LINK_DIR,
 			 nslsm_link_pin_name(bpf_program__name(prog)));
 		if (access(path, F_OK))
 			return nslsm_fail_errno(errno, "%s (a hook is detached: 'nslsm unload' and "
@@ -182,12 +183,12 @@ static int remove_strays(const char *dir, const char *const *set, int n, int *re
 static int pins_restore(struct nslsm_bpf *skel, const struct reset_map *m, int n_maps,
 			int *removed)
 {
-	static const char *const top[] = { "maps", "links" };
+	static const char *const top[] = { "maps", "links", "progs" };
 	const char *names[256];
 	struct bpf_program *prog;
 	int n = 0;
 
-	if (remove_strays(NSLSM_PIN_DIR, top, 2, removed))
+	if (remove_strays(NSLSM_PIN_DIR, top, 3, removed))
 		return -1;
 	for (int i = 0; i < n_maps && n < 256; i++)
 		names[n++] = m[i].pin;
@@ -195,9 +196,15 @@ static int pins_restore(struct nslsm_bpf *skel, const struct reset_map *m, int n
 		return -1;
 	n = 0;
 	bpf_object__for_each_program(prog, skel->obj)
-		if (n < 256)
+		if (n < 256 && !nslsm_prog_is_query(prog))
 			names[n++] = nslsm_link_pin_name(bpf_program__name(prog));
-	return remove_strays(NSLSM_LINK_DIR, names, n, removed);
+	if (remove_strays(NSLSM_LINK_DIR, names, n, removed))
+		return -1;
+	n = 0;
+	bpf_object__for_each_program(prog, skel->obj)
+		if (n < 256 && nslsm_prog_is_query(prog))
+			names[n++] = nslsm_link_pin_name(bpf_program__name(prog));
+	return remove_strays(NSLSM_PROG_DIR, names, n, removed);
 }
 
 /* The tasks that hold an entry in a task storage map, other than us. */
@@ -435,7 +442,23 @@ static int map_restore(const struct reset_map *r, const bool *in_use)
 	case BPF_MAP_TYPE_PERCPU_HASH:
 	case BPF_MAP_TYPE_LRU_PERCPU_HASH:
 	case BPF_MAP_TYPE_HASH_OF_MAPS: {
-		void *key = malloc(r->info.key_size);
+		bool percpu = r->info.type == BPF_MAP_TYPE_PERCPU_HASH ||
+			      r->info.type == BPF_MAP_TYPE_LRU_PERCPU_HASH;
+		void *key, *keys;
+		size_t n;
+
+		/* in batches where the kernel can (a policy map holds 10^5
+		 * entries: one syscall each would take minutes in a slow
+		 * guest), else key by key */
+		if (r->info.type != BPF_MAP_TYPE_HASH_OF_MAPS &&
+		    !map_keys_batch(r->fd, r->info.key_size, vs, percpu, &keys, &n)) {
+			rc = map_delete_keys(r->fd, keys, r->info.key_size, n);
+			free(keys);
+			if (rc)
+				return nslsm_fail_errno(-rc, "emptying map %s", r->pin);
+			return 0;
+		}
+		key = malloc(r->info.key_size);
 
 		if (!key)
 			return nslsm_fail("out of memory");

@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 
 #include "error.h"
 #include "state.h"
@@ -260,4 +261,83 @@ int tasks_count_by_ns(struct nslsm_state *st, uint32_t *counts, uint32_t *total)
 	if (total)
 		*total = c.total;
 	return rc;
+}
+
+int map_keys_batch(int fd, uint32_t key_size, uint32_t value_size, bool percpu, void **keys_out,
+		   size_t *n_out)
+{
+	int cpus = percpu ? libbpf_num_possible_cpus() : 1;
+	size_t vs = percpu ? ((value_size + 7) & ~7u) * (size_t)(cpus > 0 ? cpus : 1) : value_size;
+	__u32 chunk = vs > 4096 ? 256 : 4096;
+	char *keys = NULL, *vals = NULL, *in = NULL, *out = NULL;
+	size_t n = 0, cap = 0;
+	bool first = true;
+	int rc = 0;
+
+	*keys_out = NULL;
+	*n_out = 0;
+	in = calloc(2, key_size);
+	if (!in)
+		return -ENOMEM;
+	out = in + key_size;
+	for (;;) {
+		LIBBPF_OPTS(bpf_map_batch_opts, opts);
+		__u32 count = chunk;
+		int err;
+
+		if (n + chunk > cap) {
+			char *k = realloc(keys, (cap = n + chunk) * key_size);
+
+			if (!k) {
+				rc = -ENOMEM;
+				break;
+			}
+			keys = k;
+		}
+		free(vals);
+		vals = malloc(chunk * vs);
+		if (!vals) {
+			rc = -ENOMEM;
+			break;
+		}
+		err = bpf_map_lookup_batch(fd, first ? NULL : in, out, keys + n * key_size, vals,
+					   &count, &opts);
+		err = err < 0 ? errno : 0;
+		if (err == ENOSPC && chunk < (1u << 20)) {
+			chunk *= 2;	/* a bucket holds more than one batch */
+			continue;
+		}
+		if (err && err != ENOENT) {
+			rc = -err;
+			break;
+		}
+		n += count;
+		if (err == ENOENT)
+			break;	/* the end of the map */
+		memcpy(in, out, key_size);
+		first = false;
+	}
+	free(vals);
+	free(in);
+	if (rc) {
+		free(keys);
+		return rc;
+	}
+	*keys_out = keys;
+	*n_out = n;
+	return 0;
+}
+
+int map_delete_keys(int fd, const void *keys, uint32_t key_size, size_t n)
+{
+	for (size_t done = 0; done < n;) {
+		LIBBPF_OPTS(bpf_map_batch_opts, opts);
+		__u32 count = n - done < 4096 ? n - done : 4096;
+
+		if (bpf_map_delete_batch(fd, (const char *)keys + done * key_size, &count, &opts) < 0 &&
+		    errno != ENOENT)
+			return -errno;
+		done += count ? count : 1;
+	}
+	return 0;
 }

@@ -3,6 +3,7 @@
  * nslsm's state in the kernel, as pinned by `nslsm load`:
  *   /sys/fs/bpf/nslsm/maps/<map>     every map
  *   /sys/fs/bpf/nslsm/links/<hook>   one LSM link per hook
+ *   /sys/fs/bpf/nslsm/progs/<name>   programs user space runs (SELinux's query)
  * Enforcement lives as long as the links are pinned; no process needs to
  * stay. Commands open what they need by path.
  */
@@ -10,6 +11,7 @@
 #define NSLSM_STATE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 #include <linux/types.h>
 
@@ -19,6 +21,9 @@
 #define NSLSM_PIN_DIR NSLSM_BPFFS "/nslsm"
 #define NSLSM_MAP_DIR NSLSM_PIN_DIR "/maps"
 #define NSLSM_LINK_DIR NSLSM_PIN_DIR "/links"
+/* programs run from user space (BPF_PROG_TEST_RUN), attached nowhere */
+#define NSLSM_PROG_DIR NSLSM_PIN_DIR "/progs"
+#define NSLSM_SE_QUERY_PIN NSLSM_PROG_DIR "/se_query"
 
 struct nslsm_state {
 	int task_blobs_fd;
@@ -67,5 +72,13 @@ int tasks_scan(struct nslsm_state *st,
 	       int (*cb)(pid_t pid, const struct nslsm_task_blob *b, void *arg), void *arg);
 /* Live enrolled thread groups per namespace id (counts[NSLSM_MAX_NS]). */
 int tasks_count_by_ns(struct nslsm_state *st, uint32_t *counts, uint32_t *total);
+
+/* Every key of a hash map (hash, LRU, per-CPU), read in batches: 0, or
+ * -errno (-EINVAL, -EOPNOTSUPP: the kernel has no batch for this type).
+ * *keys is malloc'ed. */
+int map_keys_batch(int fd, uint32_t key_size, uint32_t value_size, bool percpu, void **keys,
+		   size_t *n);
+/* Delete n keys in batches (a key already gone is no error): 0 or -errno. */
+int map_delete_keys(int fd, const void *keys, uint32_t key_size, size_t n);
 
 #endif /* NSLSM_STATE_H */

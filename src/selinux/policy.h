@@ -112,6 +112,8 @@ int se_policy_read(const void *data, size_t len, const char *source, struct se_p
  * hostile count cannot hang the caller); 0 reads in-process, unguarded. */
 extern unsigned int se_policy_read_cpu_limit;
 int se_policy_read_file(const char *path, struct se_policy *out);
+/* The bytes of a policy file (at most 64 MiB), malloc'ed, unchecked. */
+int se_policy_file_bytes(const char *path, void **data, size_t *len);
 void se_policy_free(struct se_policy *p);
 
 /* Set a boolean by name (every condition re-evaluated; nothing changes on

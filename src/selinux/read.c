@@ -34,7 +34,7 @@
 #include "selinux/internal.h"
 
 /* Longest typebounds chain, as the kernel's POLICYDB_BOUNDS_MAXDEPTH. */
-#define SE_BOUNDS_MAXDEPTH 4
+#define SE_BOUNDS_MAXDEPTH NSLSM_SE_BOUNDS_DEPTH
 
 /* Largest policy file read (Debian's refpolicy is 2.1 MB). */
 #define SE_POLICY_FILE_MAX (64u << 20)
@@ -1246,14 +1246,15 @@ out:
 	return rc;
 }
 
-int se_policy_read_file(const char *path, struct se_policy *out)
+int se_policy_file_bytes(const char *path, void **data, size_t *len)
 {
 	struct stat st;
 	char *buf;
 	size_t off = 0;
 	int fd, rc;
 
-	memset(out, 0, sizeof(*out));
+	*data = NULL;
+	*len = 0;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return nslsm_fail_errno(errno, "opening policy '%s'", path);
@@ -1279,7 +1280,21 @@ int se_policy_read_file(const char *path, struct se_policy *out)
 		off += r;
 	}
 	close(fd);
-	rc = se_policy_read(buf, off, path, out);
+	*data = buf;
+	*len = off;
+	return 0;
+}
+
+int se_policy_read_file(const char *path, struct se_policy *out)
+{
+	void *buf;
+	size_t len;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (se_policy_file_bytes(path, &buf, &len))
+		return -1;
+	rc = se_policy_read(buf, len, path, out);
 	free(buf);
 	return rc;
 }

@@ -28,6 +28,7 @@
 #include "lib/error.h"
 #include "selinux/internal.h"
 #include "selinux/sample.h"
+#include "selinux/store.h"
 #include "test.h"
 
 #define REFPOLICY "/etc/selinux/default/policy/policy.33"
@@ -594,4 +595,31 @@ TEST(selinux_missing_file_is_named)
 	EXPECT_STR_CONTAINS(nslsm_error(), "/nonexistent/policy.33");
 	EXPECT(se_policy_read_file("/tmp", &p) < 0);
 	EXPECT_STR_CONTAINS(nslsm_error(), "not a regular file");
+}
+
+TEST(selinux_boolean_assignments_parse_as_setsebool_spells_them)
+{
+	static const struct {
+		const char *in, *name;
+		bool value;
+	} ok[] = {
+		{ "strict=1", "strict", true },	 { "strict=0", "strict", false },
+		{ "a_b=true", "a_b", true },	 { "a_b=false", "a_b", false },
+		{ "x=on", "x", true },		 { "x=off", "x", false },
+	};
+	static const char *const bad[] = { "strict", "=1", "strict=2", "strict=", "strict=yes" };
+	char name[16];
+	bool v;
+
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		EXPECT_EQ(se_bool_assign_parse(ok[i].in, name, sizeof(name), &v), 0);
+		EXPECT(!strcmp(name, ok[i].name));
+		EXPECT(v == ok[i].value);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		EXPECT(se_bool_assign_parse(bad[i], name, sizeof(name), &v) < 0);
+		EXPECT_STR_CONTAINS(nslsm_error(), "expected NAME=0|1");
+	}
+	/* a name longer than the caller's buffer is refused, not cut */
+	EXPECT(se_bool_assign_parse("a_very_long_boolean_name=1", name, sizeof(name), &v) < 0);
 }
