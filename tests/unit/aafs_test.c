@@ -18,30 +18,6 @@
 
 #define FEATURES "share/apparmor/features-6.1"
 
-static char *compile(const char *text, size_t *len)
-{
-	char src[] = "/tmp/nslsm-aafs-unit-XXXXXX", cmd[512];
-	size_t cap = 1 << 20;
-	char *buf = malloc(cap);
-	FILE *f, *p;
-	int fd = mkstemp(src);
-
-	if (fd < 0 || !buf)
-		return NULL;
-	f = fdopen(fd, "w");
-	fputs(text, f);
-	fclose(f);
-	snprintf(cmd, sizeof(cmd), "apparmor_parser -S -Q -q -K -M %s %s 2>/dev/null", FEATURES, src);
-	p = popen(cmd, "r");
-	*len = p ? fread(buf, 1, cap, p) : 0;
-	unlink(src);
-	if (!p || pclose(p) != 0 || !*len) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
-}
-
 static const char *two =
 	"abi <abi/3.0>,\n"
 	"profile aafs_a { /etc/** r, profile kid { /tmp/k r, } }\n"
@@ -89,7 +65,7 @@ TEST(aafs_bad_writes_fail_with_the_kernels_errno_and_change_nothing)
 {
 	struct aa_pools pl, copy;
 	size_t len;
-	char *bin = compile(two, &len);
+	char *bin = compile_text(two, &len);
 
 	EXPECT(bin != NULL);
 	EXPECT(aa_pools_alloc(&pl) == 0 && aa_pools_alloc(&copy) == 0);
@@ -120,7 +96,7 @@ TEST(aafs_bad_writes_fail_with_the_kernels_errno_and_change_nothing)
 	/* a child whose parent is not loaded */
 	{
 		size_t kl;
-		char *kid = compile("abi <abi/3.0>,\nprofile aafs_c//kid { /x r, }\n", &kl);
+		char *kid = compile_text("abi <abi/3.0>,\nprofile aafs_c//kid { /x r, }\n", &kl);
 
 		if (kid) {
 			EXPECT_EQ(aafs_policy_write(&pl, 1, "c", AA_LOAD, kid, kl), -ENOENT);
@@ -145,7 +121,7 @@ TEST(aafs_profiles_and_access_answer_as_the_kernel)
 	struct nslsm_ns ns[NSLSM_MAX_NS] = {};
 	char out[512], *text;
 	size_t len, tl;
-	char *bin = compile(two, &len);
+	char *bin = compile_text(two, &len);
 	static const char q[] = "label\0aafs_a\0\002/etc/passwd";
 	static const char qw[] = "label\0aafs_a\0\002/var/x";
 	static const char qbad[] = "label\0nosuch\0\002/etc/passwd";

@@ -18,8 +18,9 @@
 
 #define FEATURES "share/apparmor/features-6.1"
 
-/* Compile profile text with apparmor_parser; returns a malloc'd blob. */
-static char *compile_text(const char *text, size_t *len)
+/* Compile profile text with apparmor_parser against nslsm's features file;
+ * returns a malloc'd binary policy (also used by aafs_test.c). */
+char *compile_text(const char *text, size_t *len)
 {
 	char src[] = "/tmp/nslsm-aa-unit-XXXXXX", cmd[512];
 	size_t cap = 1 << 20;

@@ -44,4 +44,9 @@ void test_failed_contains(const char *file, int line, const char *hay, const cha
 			test_failed_contains(__FILE__, __LINE__, (hay), (needle)); \
 	} while (0)
 
+#include <stddef.h>
+
+/* Profile text compiled by apparmor_parser (tests/unit/apparmor_test.c). */
+char *compile_text(const char *text, size_t *len);
+
 #endif /* NSLSM_TEST_H */

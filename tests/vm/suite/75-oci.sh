@@ -61,17 +61,6 @@ runtime_run() {
 	echo "$1 run $3 -> $run_rc: $run_out"
 }
 
-# What must be back to where it was once containers are gone: namespaces,
-# hook records, nslsm's pins, every BPF map in the kernel (a leaked audit
-# queue is one), AppArmor profiles in nslsm's pools.
-oci_leak_census() {
-	echo "ns=$(nslsm ns list --json | grep -o '"name"' | wc -l)" \
-		"records=$(find /run/nslsm/oci -name '*.json' 2>/dev/null | wc -l)" \
-		"pins=$(find /sys/fs/bpf/nslsm | wc -l)" \
-		"maps=$(bpftool map list 2>/dev/null | grep -c '^[0-9]')" \
-		"cgroups=$(find /sys/fs/cgroup -mindepth 1 -type d | wc -l)"
-}
-
 # First-instruction confinement: the entrypoint's first operation is the
 # open of /secret, which its profile does not allow. Its records carry the
 # container id given.
