@@ -15,6 +15,7 @@
  * `nslsm` command takes, so the server and the command never interleave.
  */
 #define FUSE_USE_VERSION 31
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fuse.h>
@@ -98,12 +99,18 @@ static const char manual[] =
 	"                           removes an empty one (EBUSY with tasks or children)\n\n"
 	"Options\n"
 	"  --container-root ROOT    the layout a container needs, under ROOT (its root\n"
-	"                           before pivot_root): the host's securityfs bound\n"
-	"                           read-only at ROOT/sys/kernel/security (so its\n"
+	"                           before pivot_root), the same whether the host's\n"
+	"                           kernel runs AppArmor or not: the host's securityfs\n"
+	"                           bound read-only at ROOT/sys/kernel/security (so its\n"
 	"                           /proc/mounts has the 'securityfs' line libapparmor\n"
-	"                           looks for), the tree over its apparmor directory, and\n"
-	"                           a file saying Y bound read-only over\n"
-	"                           ROOT/sys/module/apparmor/parameters/enabled\n"
+	"                           looks for); over it, at the same point, a read-only\n"
+	"                           tmpfs (source 'nslsm') holding an apparmor directory\n"
+	"                           with the tree mounted on it, and every other entry\n"
+	"                           of securityfs (lsm, integrity, ...) bound read-only;\n"
+	"                           and a file saying Y bound read-only over\n"
+	"                           ROOT/sys/module/apparmor/parameters/enabled (which a\n"
+	"                           kernel built with AppArmor has even when AppArmor is\n"
+	"                           not an active LSM)\n"
 	"  --mount-ns FILE          mount in that mount namespace (/proc/PID/ns/mnt); the\n"
 	"                           server itself stays in its own\n"
 	"  --daemon                 run in the background once mounted (stdio to\n"
@@ -1015,6 +1022,70 @@ static int bind_ro(const char *src, const char *dst)
 	return 0;
 }
 
+/*
+ * The container's securityfs, the same on a host whose kernel runs
+ * AppArmor and on one whose kernel does not (no securityfs apparmor
+ * directory to mount over): securityfs bound read-only at SEC, so that
+ * /proc/mounts has the 'securityfs' line libapparmor's aa_find_mountpoint
+ * looks for; on top of it at the same point a small tmpfs, which path
+ * walks see, holding the apparmor directory the tree is mounted on and,
+ * read-only, every other entry of securityfs (lsm, integrity, ...: files
+ * and directories bound, symbolic links made alike). The tmpfs is made
+ * read-only by remount_sec_ro once the tree is mounted.
+ */
+static int sec_layout(const char *sec)
+{
+	char src[PATH_MAX], dst[PATH_MAX + 256], link[PATH_MAX];
+	struct dirent *d;
+	DIR *dir;
+	int rc = 0;
+
+	if (bind_ro("/sys/kernel/security", sec))
+		return -1;
+	if (mount("nslsm", sec, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  "mode=0755,size=64k,nr_inodes=256") < 0)
+		return nslsm_fail_errno(errno, "mounting a tmpfs over %s", sec);
+	snprintf(dst, sizeof(dst), "%s/apparmor", sec);
+	if (mkdir(dst, 0755) < 0)
+		return nslsm_fail_errno(errno, "making %s", dst);
+	dir = opendir("/sys/kernel/security");
+	if (!dir)
+		return nslsm_fail_errno(errno, "reading /sys/kernel/security");
+	while (!rc && (d = readdir(dir))) {
+		struct stat sb;
+		ssize_t n;
+		int fd;
+
+		if (!strcmp(d->d_name, ".") || !strcmp(d->d_name, "..") ||
+		    !strcmp(d->d_name, "apparmor"))
+			continue;
+		snprintf(src, sizeof(src), "/sys/kernel/security/%s", d->d_name);
+		snprintf(dst, sizeof(dst), "%s/%s", sec, d->d_name);
+		if (lstat(src, &sb) < 0) {
+			rc = nslsm_fail_errno(errno, "%s", src);
+		} else if (S_ISLNK(sb.st_mode)) {
+			n = readlink(src, link, sizeof(link) - 1);
+			if (n < 0)
+				rc = nslsm_fail_errno(errno, "reading the link %s", src);
+			else if (link[n] = 0, symlink(link, dst) < 0)
+				rc = nslsm_fail_errno(errno, "making the link %s", dst);
+		} else if (S_ISDIR(sb.st_mode)) {
+			if (mkdir(dst, 0755) < 0)
+				rc = nslsm_fail_errno(errno, "making %s", dst);
+			else
+				rc = bind_ro(src, dst);
+		} else {
+			fd = open(dst, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0444);
+			if (fd < 0)
+				rc = nslsm_fail_errno(errno, "making %s", dst);
+			else
+				rc = (close(fd), bind_ro(src, dst));
+		}
+	}
+	closedir(dir);
+	return rc;
+}
+
 /* In the child: enter the mount namespace, make the mounts. */
 static int child_mounts(const struct opts *o, int fuse_fd)
 {
@@ -1039,14 +1110,11 @@ static int child_mounts(const struct opts *o, int fuse_fd)
 		if (statfs("/sys/kernel/security", &sf) < 0 || sf.f_type != SECURITYFS_MAGIC)
 			return nslsm_fail("/sys/kernel/security is not a securityfs mount here: "
 					  "nothing to bind into the container");
-		if (stat("/sys/kernel/security/apparmor", &sb) < 0 || !S_ISDIR(sb.st_mode))
-			return nslsm_fail("the kernel's securityfs has no apparmor directory "
-					  "(AppArmor is not an active LSM): nothing to mount the "
-					  "tree over");
 		if (stat(enabled, &sb) < 0)
-			return nslsm_fail_errno(errno, "%s (the container needs /sys mounted)",
-						enabled);
-		if (bind_ro("/sys/kernel/security", sec))
+			return nslsm_fail_errno(errno, "%s (the container needs /sys mounted, "
+						"and a kernel built with AppArmor, active or "
+						"not)", enabled);
+		if (sec_layout(sec))
 			return -1;
 	} else {
 		snprintf(target, sizeof(target), "%s", o->mountpoint);
@@ -1056,6 +1124,10 @@ static int child_mounts(const struct opts *o, int fuse_fd)
 	if (mount("nslsm-apparmorfs", target, "fuse.nslsm-apparmorfs",
 		  MS_NOSUID | MS_NODEV | MS_NOEXEC, opts) < 0)
 		return nslsm_fail_errno(errno, "mounting the tree at %s", target);
+	if (o->container_root &&
+	    (mount(NULL, sec, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV |
+		   MS_NOEXEC, NULL) < 0))
+		return nslsm_fail_errno(errno, "making the tmpfs at %s read-only", sec);
 	if (o->container_root && bind_ro(ENABLED_FILE, enabled))
 		return -1;
 	return 0;

@@ -4,7 +4,6 @@
 # stops, and any bad annotation refusing the container.
 
 HOOK=$NSLSM_HOOK
-OCI_BUNDLE=$ROOT/tests/helpers/oci_bundle.py
 OCI_POLICY=$SCRATCH/oci.profile
 
 # oci_rootfs: busybox and the static aa_ops, built once per guest boot

@@ -6,10 +6,7 @@
 # aa-status work on it through nslsm-oci-hook.
 
 AAFS=$ROOT/build/nslsm-apparmorfs
-HOOK=$ROOT/build/nslsm-oci-hook
-OCI_BUNDLE=$ROOT/tests/helpers/oci_bundle.py
 AAFS_IO=$ROOT/tests/helpers/aafs_io.py
-DNSMASQ_PROFILE=/etc/apparmor.d/usr.sbin.dnsmasq
 
 # aafs_start NS MOUNTPOINT: the server in the background, once it serves;
 # its pid in $aafs_pid.
@@ -154,104 +151,9 @@ test_aafs_standalone_apparmor_parser_loads_and_bad_writes_fail_with_kernel_errno
 	aafs_stop "$m"
 }
 
-# measure TEXT...: a measured number, in the output and (when the guest
-# has a run directory) in $NSLSM_VM_OUT/aafs-load-times.txt.
-measure() {
-	echo "MEASURE $*"
-	[ -z "${NSLSM_VM_OUT:-}" ] || echo "$*" >>"$NSLSM_VM_OUT/aafs-load-times.txt"
-}
-
 # nslsm's features file (what the tree serves).
 nslsm_features() {
 	echo "$ROOT/share/apparmor/features-6.1"
-}
-
-# A system container: Debian's userland (the host's /usr and /etc, read
-# only), CAP_MAC_ADMIN, and io.nslsm.admin=1. Its own unmodified
-# apparmor_parser loads Debian's dnsmasq profile through the tree the hook
-# mounted; its aa-status lists it; its dnsmasq is confined by it (nslsm
-# enforces: the namespace's apparmor.mode=enforce overrides the profile's
-# complain flag); the host sees the profile in that namespace only.
-aafs_system_container() { # RUNTIME
-	local rt=$1 r=/tmp/nslsm-sysc-rootfs b=$SCRATCH/sysc-$1 out=$SCRATCH/sysc-$1/out ns=oci-sysc-$1
-	local run_pid before t0 t1 load_ns
-	fuse_ready
-	start_nslsmd	# io.nslsm.admin=1 also mounts nslsmd's socket
-	before=$(oci_leak_census)
-	if [ ! -d $r ]; then
-		mkdir -p $r.new/usr $r.new/etc $r.new/proc $r.new/dev $r.new/sys $r.new/tmp \
-			$r.new/var $r.new/run $r.new/out
-		for l in bin sbin lib lib64; do ln -s usr/$l $r.new/$l; done
-		mv $r.new $r
-	fi
-	mkdir -p "$out"
-	rm -f "$out"/*
-	mkfifo "$out/go"
-	# the entrypoint: what a system container's boot does with AppArmor
-	cat >"$out/boot.sh" <<-'EOS'
-	exec >/out/log 2>&1
-	export PATH=/usr/sbin:/usr/bin:/sbin:/bin
-	set -x
-	grep -E 'securityfs|apparmor' /proc/mounts
-	cat /sys/module/apparmor/parameters/enabled
-	aa-enabled || echo "aa-enabled: $?"
-	t0=$(date +%s%N)
-	apparmor_parser -r /etc/apparmor.d/usr.sbin.dnsmasq; echo "parser=$?"
-	t1=$(date +%s%N)
-	echo "load_ns=$((t1 - t0))"
-	aa-status; echo "aa-status=$?"
-	/usr/sbin/dnsmasq --test --conf-file=/etc/shadow; echo "dnsmasq=$?"
-	/usr/sbin/dnsmasq --test --conf-file=/dev/null; echo "dnsmasq-null=$?"
-	echo done >/out/done
-	read -r _ </out/go
-	EOS
-	"$OCI_BUNDLE" "$b" --root $r --hook "$HOOK" --hook-env "PATH=$PATH" \
-		--annotation "run.oci.hooks.stderr=$b/hook.err" \
-		--annotation io.nslsm.modules=apparmor --annotation io.nslsm.admin=1 \
-		--annotation io.nslsm.set=apparmor.mode=enforce --annotation io.nslsm.contid=7676 \
-		--bind /usr:/usr --bind /etc:/etc --bind "$out:/out:rw" --tmpfs /var --tmpfs /run \
-		--sysfs 1 --cap CAP_MAC_ADMIN --cap CAP_DAC_OVERRIDE -- /bin/sh /out/boot.sh
-	(cd "$b" && "$rt" run "sysc-$rt" </dev/null >"$out/run.out" 2>&1) &
-	run_pid=$!
-	wait_for_file "$out/done" || true
-	echo "--- inside the container:"
-	cat "$out/log"
-	[ -s "$out/done" ] || die "the container did not boot: $(cat "$out/run.out" "$b/hook.err" 2>/dev/null)"
-	grep -q '^securityfs /sys/kernel/security securityfs ro' "$out/log" ||
-		die "no read-only securityfs line in the container's /proc/mounts"
-	grep -q ' /sys/kernel/security/apparmor fuse.nslsm-apparmorfs ' "$out/log" ||
-		die "the tree is not mounted in the container"
-	expect_contains "parser=0" "$(cat "$out/log")"
-	expect_contains "aa-status=0" "$(cat "$out/log")"
-	# aa-status inside lists the profile, in enforce mode
-	sed -n '/profiles are in enforce mode/,/profiles are in complain mode/p' "$out/log" |
-		grep -qx '   dnsmasq' || die "aa-status inside does not list dnsmasq as enforced"
-	# dnsmasq is confined: /etc/shadow denied, what the profile allows works
-	grep -q 'cannot read /etc/shadow: Permission denied' "$out/log" ||
-		die "dnsmasq read /etc/shadow"
-	expect_contains "dnsmasq-null=0" "$(cat "$out/log")"
-	expect_contains 'name="/etc/shadow"' "$(nslsm audit --ns "$ns" | grep 'profile="dnsmasq"')"
-	# the host: the profile is in the container's namespace only
-	expect_contains "dnsmasq" "$(nslsm apparmor status "$ns")"
-	expect_not_contains "dnsmasq" "$(nslsm apparmor status sysc-sibling)"
-	expect_not_contains "dnsmasq" "$(cat /sys/kernel/security/apparmor/profiles)"
-	aafs_pid=$(sed -n 's/.*"apparmorfs_pid":\([0-9]*\).*/\1/p' "/run/nslsm/oci/sysc-$rt.json")
-	[ -n "$aafs_pid" ] && [ "$aafs_pid" -gt 0 ] || die "no nslsm-apparmorfs in the record"
-	[ "$(cat /proc/"$aafs_pid"/comm)" = nslsm-apparmorf ] || die "pid $aafs_pid is not the server"
-	load_ns=$(sed -n 's/^load_ns=//p' "$out/log")
-	# stop: the container exits, poststop stops the server and removes the namespace
-	echo go >"$out/go"
-	wait "$run_pid" || die "$rt run: $(cat "$out/run.out")"
-	[ ! -e /proc/"$aafs_pid" ] || die "nslsm-apparmorfs (pid $aafs_pid) outlived the container"
-	expect_not_contains "$ns" "$(nslsm ns list)"
-	[ "$(oci_leak_census)" = "$before" ] || die "left behind: $(oci_leak_census), was $before"
-	# the same load from the host, for comparison
-	nslsm ns create sysc-cmp --modules apparmor
-	t0=$(date +%s%N)
-	nslsm apparmor replace sysc-cmp "$DNSMASQ_PROFILE"
-	t1=$(date +%s%N)
-	measure "$rt system container: apparmor_parser -r $DNSMASQ_PROFILE through the tree:" \
-		"$((load_ns / 1000000)) ms; nslsm apparmor replace from the host: $(((t1 - t0) / 1000000)) ms"
 }
 
 test_aafs_crun_system_container_loads_its_own_dnsmasq_profile() {

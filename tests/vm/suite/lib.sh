@@ -195,3 +195,142 @@ oci_leak_census() {
 		"maps=$(bpftool map list 2>/dev/null | grep -c '^[0-9]')" \
 		"cgroups=$(find /sys/fs/cgroup -mindepth 1 -type d | wc -l)"
 }
+
+OCI_BUNDLE=$ROOT/tests/helpers/oci_bundle.py
+DNSMASQ_PROFILE=/etc/apparmor.d/usr.sbin.dnsmasq
+
+# measure TEXT...: a measured number, in the output and (when the guest
+# has a run directory) in $NSLSM_VM_OUT/aafs-load-times.txt.
+measure() {
+	echo "MEASURE $*"
+	[ -z "${NSLSM_VM_OUT:-}" ] || echo "$*" >>"$NSLSM_VM_OUT/aafs-load-times.txt"
+}
+
+# aafs_system_container RUNTIME: a system container (crun or runc) with
+# Debian's userland (the host's /usr and /etc, read only), CAP_MAC_ADMIN
+# and io.nslsm.admin=1, on a host whose kernel runs AppArmor or not (the
+# hook's layout is the same). Inside, what a system container's boot does
+# with AppArmor, unmodified: aa-enabled; apparmor_parser -r of Debian's
+# dnsmasq profile, which loads through the tree the hook mounted; aa-status
+# lists it; dnsmasq is confined by it (nslsm enforces: the namespace's
+# apparmor.mode=enforce overrides the profile's complain flag); then what
+# Debian's apparmor.service runs (/lib/apparmor/apparmor.systemd reload),
+# which loads every profile under /etc/apparmor.d. The host sees those
+# profiles in the container's namespace only: not in a sibling, not in the
+# kernel's AppArmor (when it runs).
+aafs_system_container() {
+	local rt=$1 r=/tmp/nslsm-sysc-rootfs b=$SCRATCH/sysc-$1 out=$SCRATCH/sysc-$1/out ns=oci-sysc-$1
+	local run_pid before t0 t1 load_ns line kernel_before="" loaded want json p
+	fuse_ready
+	start_nslsmd	# io.nslsm.admin=1 also mounts nslsmd's socket
+	before=$(oci_leak_census)
+	[ ! -e /sys/kernel/security/apparmor/profiles ] ||
+		kernel_before=$(cat /sys/kernel/security/apparmor/profiles)
+	if [ ! -d $r ]; then
+		mkdir -p $r.new/usr $r.new/etc $r.new/proc $r.new/dev $r.new/sys $r.new/tmp \
+			$r.new/var $r.new/run $r.new/out
+		for l in bin sbin lib lib64; do ln -s usr/$l $r.new/$l; done
+		mv $r.new $r
+	fi
+	mkdir -p "$out"
+	rm -f "$out"/*
+	mkfifo "$out/go" "$out/stdout"
+	# the entrypoint: its log in /out/log, READY on its stdout once done
+	cat >"$out/boot.sh" <<-'EOS'
+	exec 3>&1 >/out/log 2>&1
+	export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+	set -x
+	cat /proc/mounts
+	ls -l /sys/kernel/security/
+	cat /sys/kernel/security/lsm; echo
+	cat /sys/module/apparmor/parameters/enabled
+	aa-enabled; echo "aa-enabled=$?"
+	t0=$(date +%s%N)
+	apparmor_parser -r /etc/apparmor.d/usr.sbin.dnsmasq; echo "parser=$?"
+	t1=$(date +%s%N)
+	echo "load_ns=$((t1 - t0))"
+	aa-status; echo "aa-status=$?"
+	/usr/sbin/dnsmasq --test --conf-file=/etc/shadow; echo "dnsmasq=$?"
+	/usr/sbin/dnsmasq --test --conf-file=/dev/null; echo "dnsmasq-null=$?"
+	systemd-detect-virt --container; echo "detect-virt=$?"
+	/lib/apparmor/apparmor.systemd reload; echo "apparmor.service=$?"
+	apparmor_parser -N /etc/apparmor.d | sort >/out/want
+	sed 's/ ([a-z]*)$//' /sys/kernel/security/apparmor/profiles | sort >/out/loaded
+	echo READY >&3
+	read -r _ </out/go
+	EOS
+	"$OCI_BUNDLE" "$b" --root $r --hook "$NSLSM_HOOK" --hook-env "PATH=$PATH" \
+		--annotation "run.oci.hooks.stderr=$b/hook.err" \
+		--annotation io.nslsm.modules=apparmor --annotation io.nslsm.admin=1 \
+		--annotation io.nslsm.set=apparmor.mode=enforce --annotation io.nslsm.contid=7676 \
+		--bind /usr:/usr --bind /etc:/etc --bind "$out:/out:rw" --tmpfs /var --tmpfs /run \
+		--sysfs 1 --cap CAP_MAC_ADMIN --cap CAP_DAC_OVERRIDE -- /bin/sh /out/boot.sh
+	(cd "$b" && exec "$rt" run "sysc-$rt" </dev/null >"$out/stdout" 2>&1) &
+	run_pid=$!
+	# READY, or the end of its output when the container never got there
+	exec 4<"$out/stdout"
+	while read -r line <&4; do
+		[ "$line" = READY ] && break
+		echo "$rt: $line" >>"$out/run.out"
+	done
+	echo "--- inside the container:"
+	cat "$out/log"
+	[ "$line" = READY ] ||
+		die "the container did not boot: $(cat "$out/run.out" "$b/hook.err" 2>/dev/null)"
+	grep -q '^securityfs /sys/kernel/security securityfs ro' "$out/log" ||
+		die "no read-only securityfs line in the container's /proc/mounts"
+	grep -q '^nslsm /sys/kernel/security tmpfs ro' "$out/log" ||
+		die "no read-only tmpfs over securityfs in the container"
+	grep -q ' /sys/kernel/security/apparmor fuse.nslsm-apparmorfs ' "$out/log" ||
+		die "the tree is not mounted in the container"
+	# securityfs's other entries stay visible: the kernel's LSM list
+	expect_contains "$(cat /sys/kernel/security/lsm)" "$(cat "$out/log")"
+	expect_contains "aa-enabled=0" "$(cat "$out/log")"
+	expect_contains "parser=0" "$(cat "$out/log")"
+	expect_contains "aa-status=0" "$(cat "$out/log")"
+	# aa-status inside lists the profile, in enforce mode
+	sed -n '/profiles are in enforce mode/,/profiles are in complain mode/p' "$out/log" |
+		grep -qx '   dnsmasq' || die "aa-status inside does not list dnsmasq as enforced"
+	# dnsmasq is confined: /etc/shadow denied, what the profile allows works
+	grep -q 'cannot read /etc/shadow: Permission denied' "$out/log" ||
+		die "dnsmasq read /etc/shadow"
+	expect_contains "dnsmasq-null=0" "$(cat "$out/log")"
+	expect_contains 'name="/etc/shadow"' "$(nslsm audit --ns "$ns" | grep 'profile="dnsmasq"')"
+	# Debian's apparmor.service: every profile under /etc/apparmor.d loaded
+	expect_contains "apparmor.service=0" "$(cat "$out/log")"
+	want=$(cat "$out/want")
+	loaded=$(cat "$out/loaded")
+	[ "$(echo "$want" | wc -l)" -gt 10 ] || die "apparmor_parser -N names too few profiles: $want"
+	[ "$loaded" = "$want" ] || die "after apparmor.service the tree lists: $loaded; expected: $want"
+	# the host: the profiles are in the container's namespace only
+	expect_contains "dnsmasq" "$(nslsm apparmor status "$ns")"
+	json=$(nslsm apparmor status "$ns" --json)
+	for p in $want; do
+		expect_contains "{\"name\":\"$p\"," "$json"
+	done
+	expect_not_contains "dnsmasq" "$(nslsm apparmor status sysc-sibling)"
+	[ ! -e /sys/kernel/security/apparmor/profiles ] ||
+		[ "$(cat /sys/kernel/security/apparmor/profiles)" = "$kernel_before" ] ||
+		die "the kernel's AppArmor policy changed"
+	aafs_pid=$(sed -n 's/.*"apparmorfs_pid":\([0-9]*\).*/\1/p' "/run/nslsm/oci/sysc-$rt.json")
+	[ -n "$aafs_pid" ] && [ "$aafs_pid" -gt 0 ] || die "no nslsm-apparmorfs in the record"
+	[ "$(cat /proc/"$aafs_pid"/comm)" = nslsm-apparmorf ] || die "pid $aafs_pid is not the server"
+	load_ns=$(sed -n 's/^load_ns=//p' "$out/log")
+	# stop: the container exits, poststop stops the server and removes the namespace
+	echo go >"$out/go"
+	cat <&4 >>"$out/run.out"
+	exec 4<&-
+	wait "$run_pid" || die "$rt run: $(cat "$out/run.out")"
+	[ ! -e /proc/"$aafs_pid" ] || die "nslsm-apparmorfs (pid $aafs_pid) outlived the container"
+	expect_not_contains "$ns" "$(nslsm ns list)"
+	[ "$(oci_leak_census)" = "$before" ] || die "left behind: $(oci_leak_census), was $before"
+	# the same load from the host, for comparison
+	nslsm ns create sysc-cmp --modules apparmor
+	t0=$(date +%s%N)
+	nslsm apparmor replace sysc-cmp "$DNSMASQ_PROFILE"
+	t1=$(date +%s%N)
+	measure "$rt system container$([ -n "$kernel_before$(ls /sys/kernel/security/apparmor 2>/dev/null)" ] ||
+		echo ", host without the kernel's AppArmor"): apparmor_parser -r $DNSMASQ_PROFILE" \
+		"through the tree: $((load_ns / 1000000)) ms; nslsm apparmor replace from the host:" \
+		"$(((t1 - t0) / 1000000)) ms"
+}
