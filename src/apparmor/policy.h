@@ -85,7 +85,10 @@ struct aa_policy {
 /*
  * Unpack and validate a whole binary policy stream (one or more profiles).
  * `source` names the input in errors. On failure nothing is returned and the
- * error says which profile, which element and at what offset.
+ * error says which profile, which element and at what offset. Fails with
+ * what the kernel's policy_unpack.c gives: -EPROTONOSUPPORT for a header it
+ * refuses in any profile of the stream (no "version" first, an ABI version
+ * outside v5..v9, an empty namespace name), -EPROTO for the rest.
  */
 int aa_policy_unpack(const void *data, size_t len, const char *source, struct aa_policy *out);
 void aa_policy_free(struct aa_policy *p);

@@ -865,6 +865,7 @@ int aa_policy_unpack(const void *data, size_t len, const char *source, struct aa
 			 .source = source };
 	struct aa_policy pol = { 0 };
 	const char *ns_hdr = NULL;
+	int rc = -EPROTO;
 
 	memset(out, 0, sizeof(*out));
 	if (!len)
@@ -879,16 +880,20 @@ int aa_policy_unpack(const void *data, size_t len, const char *source, struct aa
 			e.version = version;
 		} else if (e.pos == e.start) {
 			ext_fail(&e, "not an AppArmor binary policy (no version header)");
+			rc = -EPROTONOSUPPORT;
 			goto fail;
 		}
+		/* a header the kernel refuses, in any profile of the stream */
 		if ((e.version & K_ABI_MASK) < 5 || (e.version & K_ABI_MASK) > 9) {
 			ext_fail(&e, "unsupported policy ABI version %u (5 to 9 are)",
 				 e.version & K_ABI_MASK);
+			rc = -EPROTONOSUPPORT;
 			goto fail;
 		}
 		if (unpack_str(&e, &name, "namespace")) {
 			if (!*name) {
 				ext_fail(&e, "empty namespace name");
+				rc = -EPROTONOSUPPORT;
 				goto fail;
 			}
 			if (ns_hdr && strcmp(ns_hdr, name)) {
@@ -926,5 +931,5 @@ int aa_policy_unpack(const void *data, size_t len, const char *source, struct aa
 	return 0;
 fail:
 	aa_policy_free(&pol);
-	return -1;
+	return rc;
 }

@@ -214,8 +214,9 @@ static int load_or_replace(struct aa_pools *pl, uint32_t ns_id, const char *ns_n
 			   "stream must start with the u32 'version')");
 		return -EPROTONOSUPPORT;
 	}
-	if (aa_policy_unpack(buf, len, "the policy written", &pol))
-		return -EPROTO;
+	rc = aa_policy_unpack(buf, len, "the policy written", &pol);
+	if (rc)
+		return rc == -EPROTONOSUPPORT ? rc : -EPROTO;
 	for (size_t i = 0; i < pol.n; i++) {
 		const struct aa_profile *p = &pol.profiles[i];
 		const char *sep;

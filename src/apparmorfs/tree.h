@@ -58,8 +58,9 @@ const struct aafs_node *aafs_features_lookup(const struct aafs_node *root, const
  * policy namespace) of nslsm namespace ns_id. 0 when applied; else the
  * kernel's errno, negative, with the reason in nslsm_error(), and the
  * namespace as it was:
- *   -EPROTONOSUPPORT  not a binary policy, or an interface version the
- *                     kernel's verify_header refuses (outside v5..v9)
+ *   -EPROTONOSUPPORT  not a binary policy, or a header the kernel's
+ *                     verify_header refuses in any profile of the write (an
+ *                     interface version outside v5..v9, an empty namespace)
  *   -EPROTO           the stream does not unpack or validate
  *   -EEXIST           .load of a profile that is loaded
  *   -ENOENT           a child profile whose parent is not loaded; .remove

@@ -86,6 +86,22 @@ TEST(aafs_bad_writes_fail_with_the_kernels_errno_and_change_nothing)
 		memcpy(v4, bin, len);
 		v4[12] = 4;
 		EXPECT_EQ(aafs_policy_write(&pl, 1, "c", AA_REPLACE, v4, len), -EPROTONOSUPPORT);
+		/* the same in the header of the write's second profile */
+		memcpy(v4, bin, len);
+		{
+			static const char hdr[] = "\x04\x08\x00version\x00\x02";
+			size_t at = 0;
+
+			for (size_t i = 1; i + sizeof(hdr) < len && !at; i++)
+				if (!memcmp(v4 + i, hdr, sizeof(hdr) - 1))
+					at = i;
+			EXPECT(at > 0);
+			if (at) {
+				v4[at + 12] = 4;
+				EXPECT_EQ(aafs_policy_write(&pl, 1, "c", AA_REPLACE, v4, len),
+					  -EPROTONOSUPPORT);
+			}
+		}
 		free(v4);
 	}
 	EXPECT_EQ(aafs_policy_write(&pl, 1, "c", AA_REMOVE, "nosuch", 6), -ENOENT);
