@@ -774,6 +774,25 @@ static void on_accept(int lfd)
 	epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
 }
 
+/*
+ * The default socket lives alone in NSLSMD_SOCKET_DIR; NSLSMD_SOCKET is a
+ * symbolic link to it, replaced whole. Containers get the directory bound
+ * in, so they see the socket of whichever nslsmd runs now.
+ */
+static int default_socket_link(void)
+{
+	char tmp[sizeof(NSLSMD_SOCKET) + 16];
+
+	snprintf(tmp, sizeof(tmp), "%s.%d", NSLSMD_SOCKET, getpid());
+	unlink(tmp);
+	if (symlink("admin/" NSLSMD_SOCKET_NAME, tmp) < 0 || rename(tmp, NSLSMD_SOCKET) < 0) {
+		unlink(tmp);
+		return nslsm_fail_errno(errno, "linking %s to %s/%s", NSLSMD_SOCKET,
+					NSLSMD_SOCKET_DIR, NSLSMD_SOCKET_NAME);
+	}
+	return 0;
+}
+
 static int listen_on(const char *path)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
@@ -781,6 +800,7 @@ static int listen_on(const char *path)
 	int fd;
 
 	mkdir(NSLSMD_RUN_DIR, 0755);
+	mkdir(NSLSMD_SOCKET_DIR, 0755);
 	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path);
 	unlink(path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
@@ -803,7 +823,8 @@ static const char usage[] =
 	"              [--syslog HOST:PORT]\n\n"
 	"nslsm's audit daemon: drains audit records into the log (" NSLSM_AUDIT_LOG_DEFAULT ",\n"
 	"or $NSLSM_AUDIT_LOG), serves 'nslsm audit --follow' consumers and delegated\n"
-	"'nslsm contid set' requests on its socket (default " NSLSMD_SOCKET "), and\n"
+	"'nslsm contid set' requests on its socket (default " NSLSMD_SOCKET ", a link\n"
+	"to " NSLSMD_SOCKET_DIR "/" NSLSMD_SOCKET_NAME ", alone in its directory), and\n"
 	"forwards every record to the sinks asked for:\n\n"
 	"  --history N             records a consumer may fall behind before it loses\n"
 	"                          the oldest (default 16384; it is told how many)\n"
@@ -915,8 +936,12 @@ int main(int argc, char **argv)
 		goto fail;
 	/* what ADMIN requests drain (a namespace deleted) goes through us */
 	admin_drain_with(drainer);
+	/* the default: the socket alone in its directory, and a link to it */
+	if (!strcmp(sock, NSLSMD_SOCKET))
+		sock = NSLSMD_SOCKET_DIR "/" NSLSMD_SOCKET_NAME;
 	lfd = listen_on(sock);
-	if (lfd < 0)
+	if (lfd < 0 || (!strcmp(sock, NSLSMD_SOCKET_DIR "/" NSLSMD_SOCKET_NAME) &&
+			default_socket_link()))
 		goto fail;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
@@ -958,6 +983,8 @@ int main(int argc, char **argv)
 				client_free(clients[k]);
 	}
 	unlink(sock);
+	if (!strcmp(sock, NSLSMD_SOCKET_DIR "/" NSLSMD_SOCKET_NAME))
+		unlink(NSLSMD_SOCKET);
 	audit_drainer_close(drainer);
 	sinks_close(&sinks);
 	state_close(&st);

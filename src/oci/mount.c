@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
@@ -140,19 +142,54 @@ int oci_mount_into(int pidfd, pid_t pid, const char *rootfs, int tree_fd, const 
 	return 0;
 }
 
+/*
+ * The directory holding nslsmd's socket, which must hold nothing else
+ * (NSLSMD_SOCKET_DIR for the default socket), bound read-only at
+ * OCI_ADMIN_DIR in the container: a restarted nslsmd's new socket is seen
+ * there, and nothing else of the host's.
+ */
 int oci_mount_admin_socket(int pidfd, pid_t pid, const char *rootfs)
 {
 	const char *sock = nslsmd_socket();
+	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+					     MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC };
+	char real[PATH_MAX], *slash;
+	struct dirent *d;
 	struct stat sb;
+	DIR *dir;
 	int tree, rc;
 
 	if (stat(sock, &sb) < 0 || !S_ISSOCK(sb.st_mode))
 		return nslsm_fail("nslsmd is not running: no socket at %s (start nslsmd first)",
 				  sock);
-	tree = syscall(SYS_open_tree, AT_FDCWD, sock, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (!realpath(sock, real))
+		return nslsm_fail_errno(errno, "resolving %s", sock);
+	slash = strrchr(real, '/');
+	if (!slash || slash == real || strcmp(slash + 1, NSLSMD_SOCKET_NAME))
+		return nslsm_fail("nslsmd's socket %s (%s) is not named %s in a directory of "
+				  "its own (nslsmd's default is %s/%s)", sock, real,
+				  NSLSMD_SOCKET_NAME, NSLSMD_SOCKET_DIR, NSLSMD_SOCKET_NAME);
+	*slash = 0;
+	dir = opendir(real);
+	if (!dir)
+		return nslsm_fail_errno(errno, "reading %s", real);
+	while ((d = readdir(dir)))
+		if (strcmp(d->d_name, ".") && strcmp(d->d_name, "..") &&
+		    strcmp(d->d_name, NSLSMD_SOCKET_NAME)) {
+			closedir(dir);
+			return nslsm_fail("%s, the directory of nslsmd's socket, holds '%s' too: it "
+					  "is bound into the container, and must hold the socket "
+					  "only", real, d->d_name);
+		}
+	closedir(dir);
+	tree = syscall(SYS_open_tree, AT_FDCWD, real, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 	if (tree < 0)
-		return nslsm_fail_errno(errno, "cloning a mount of %s", sock);
-	rc = oci_mount_into(pidfd, pid, rootfs, tree, OCI_ADMIN_SOCKET, true);
+		return nslsm_fail_errno(errno, "cloning a mount of %s", real);
+	if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH, &ro, sizeof(ro)) < 0) {
+		close(tree);
+		return nslsm_fail_errno(errno, "making the mount of %s read-only", real);
+	}
+	rc = oci_mount_into(pidfd, pid, rootfs, tree, OCI_ADMIN_DIR, false);
 	close(tree);
 	return rc;
 }

@@ -16,8 +16,10 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-/* Where nslsmd's socket is inside a container with io.nslsm.admin=1. */
-#define OCI_ADMIN_SOCKET "/run/nslsm/nslsmd.sock"
+/* Where nslsmd's socket is inside a container with io.nslsm.admin=1: the
+ * socket's directory (which holds it only) is bound at OCI_ADMIN_DIR. */
+#define OCI_ADMIN_DIR "/run/nslsm"
+#define OCI_ADMIN_SOCKET OCI_ADMIN_DIR "/nslsmd.sock"
 
 /*
  * Attach the detached mount tree_fd (open_tree(OPEN_TREE_CLONE) or
@@ -29,7 +31,8 @@
 int oci_mount_into(int pidfd, pid_t pid, const char *rootfs, int tree_fd, const char *inside,
 		   bool file);
 
-/* io.nslsm.admin=1: nslsmd's socket at OCI_ADMIN_SOCKET in the container. */
+/* io.nslsm.admin=1: nslsmd's socket's directory at OCI_ADMIN_DIR in the
+ * container, read-only; the socket at OCI_ADMIN_SOCKET there. */
 int oci_mount_admin_socket(int pidfd, pid_t pid, const char *rootfs);
 
 #endif /* NSLSM_OCI_MOUNT_H */

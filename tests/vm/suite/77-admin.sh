@@ -6,7 +6,6 @@
 # escape attempt refused by a named rule, and audited.
 
 HOOK=$NSLSM_HOOK
-OCI_BUNDLE=$ROOT/tests/helpers/oci_bundle.py
 PEER=$ROOT/tests/helpers/nslsmd_peer.py
 ADMIN_ROOT=/tmp/nslsm-admin-rootfs
 
@@ -39,6 +38,8 @@ admin_rootfs() {
 # admin_run NAME [oci_bundle.py options] -- SCRIPT: crun (or $RT) runs
 # `sh -c SCRIPT` in container NAME (namespace oci-NAME) under the hook; its
 # status in $run_rc, its output (and the hook's messages) in $run_out.
+# With ADMIN_STDOUT=FILE it runs in the background instead, its output to
+# FILE, its pid in $run_pid.
 # The container mounts sysfs: with io.nslsm.admin=1 and the apparmor module
 # the hook also serves it the AppArmor tree there (76-aafs.sh).
 admin_run() {
@@ -57,6 +58,12 @@ admin_run() {
 		--hook-env "NSLSM_AUDIT_LOG=$NSLSM_AUDIT_LOG" \
 		--annotation "run.oci.hooks.stderr=$b/hook.err" --sysfs 1 "${opts[@]}" -- /bin/sh -c "$1"
 	run_rc=0
+	if [ -n "${ADMIN_STDOUT:-}" ]; then
+		# in the background, its output to that file; its pid in run_pid
+		(cd "$b" && exec "${RT:-crun}" run "$name" </dev/null >"$ADMIN_STDOUT" 2>&1) &
+		run_pid=$!
+		return
+	fi
 	run_out=$(cd "$b" && "${RT:-crun}" run "$name" 2>&1 </dev/null) || run_rc=$?
 	[ ! -s "$b/hook.err" ] || run_out="$run_out $(cat "$b/hook.err")"
 	echo "${RT:-crun} run $name -> $run_rc:"
@@ -302,4 +309,46 @@ test_admin_enrolled_task_of_a_namespace_not_delegated_is_refused() {
 	nslsm ns set plain admin.delegate=1
 	run_in plain "$NSLSM" ns set plain apparmor.mode=complain
 	expect_contains "apparmor.mode=complain" "$(nslsm ns list | grep '^plain ')"
+}
+
+# nslsmd restarted while a container runs: the hook bound the socket's
+# directory, which holds the socket only, so the container reaches the new
+# nslsmd through the same path.
+test_admin_container_reaches_a_restarted_nslsmd() {
+	local d=$SCRATCH/restart line nslsmd_pid
+	start_nslsmd
+	nslsmd_pid=$!
+	mkdir -p "$d"
+	mkfifo "$d/go" "$d/stdout"
+	ADMIN_STDOUT=$d/stdout admin_run adm-rs "${ADMIN[@]}" --bind "$d:/x:rw" -- '
+		echo "ls: $(ls -A /run/nslsm)"
+		echo "mount: $(grep " /run/nslsm " /proc/mounts)"
+		: >/run/nslsm/planted 2>/dev/null && echo PLANTED
+		nslsm status >/x/first 2>&1; echo "first rc=$?"
+		echo UP
+		read -r _ </x/go
+		nslsm status >/x/second 2>&1; echo "second rc=$?"'
+	# UP, or the end of its output when it never got there
+	exec 4<"$d/stdout"
+	while read -r line <&4; do
+		echo "$line" | tee -a "$d/out"
+		[ "$line" = UP ] && break
+	done
+	[ "$line" = UP ] || die "the container did not start: $(cat "$d/out" "$SCRATCH/bundle-adm-rs/hook.err")"
+	# the socket alone, read-only
+	grep -qx "ls: nslsmd.sock" "$d/out" || die "the container sees more of the host: $(cat "$d/out")"
+	grep -q "^mount: .* /run/nslsm [a-z0-9]* ro," "$d/out" || die "/run/nslsm is not read-only"
+	expect_not_contains PLANTED "$(cat "$d/out")"
+	expect_contains "first rc=0" "$(cat "$d/out")"
+	expect_contains "oci-adm-rs" "$(cat "$d/first")"
+	kill "$nslsmd_pid"
+	wait "$nslsmd_pid" || true
+	[ ! -e /run/nslsm/nslsmd.sock ] || die "nslsmd left its socket"
+	start_nslsmd
+	echo go >"$d/go"
+	cat <&4 | tee -a "$d/out"
+	exec 4<&-
+	wait "$run_pid" || die "crun run: $(cat "$d/out")"
+	expect_contains "second rc=0" "$(cat "$d/out")"
+	expect_contains "oci-adm-rs" "$(cat "$d/second")"
 }

@@ -157,7 +157,7 @@ state_dump() {
 # nslsmd socket, and the kernel's own Yama out of the way (its default scope
 # is 1: it must not decide for us).
 clean_test_env() {
-	rm -rf "$SCRATCH" /run/nslsm/nslsmd.sock
+	rm -rf "$SCRATCH" /run/nslsm/nslsmd.sock /run/nslsm/admin
 	mkdir -p "$SCRATCH"
 	if [ -w /proc/sys/kernel/yama/ptrace_scope ]; then
 		echo 0 >/proc/sys/kernel/yama/ptrace_scope
@@ -300,6 +300,7 @@ aafs_system_container() {
 	expect_contains "apparmor.service=0" "$(cat "$out/log")"
 	want=$(cat "$out/want")
 	loaded=$(cat "$out/loaded")
+	echo "apparmor.service loaded $(echo "$loaded" | wc -l) profiles:" $loaded
 	[ "$(echo "$want" | wc -l)" -gt 10 ] || die "apparmor_parser -N names too few profiles: $want"
 	[ "$loaded" = "$want" ] || die "after apparmor.service the tree lists: $loaded; expected: $want"
 	# the host: the profiles are in the container's namespace only
