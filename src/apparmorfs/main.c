@@ -90,7 +90,10 @@ static const char manual[] =
 	"                           (label/profile/labelall queries of the file class, and\n"
 	"                           data queries, which find no data)\n"
 	"  .ns_name .ns_level       the namespace's name and depth below host\n"
-	"  .stacked .ns_stacked     whether the reader's own label is a stack\n"
+	"  .stacked .ns_stacked     whether the reader's label is a stack (of profiles\n"
+	"                           of more than one namespace): yes when an ancestor\n"
+	"                           gives NS an AppArmor label (--parent-label), or\n"
+	"                           the reader's own label stacks profiles\n"
 	"  revision                 the namespace's AppArmor policy generation\n"
 	"  policy/                  NS's policy directory: .load .replace .remove revision,\n"
 	"                           profiles/NAME.ID/{name,mode,attach}, namespaces/\n"
@@ -430,8 +433,13 @@ static char *dup_text(const char *fmt, ...)
 	return s;
 }
 
-/* Whether the reader's AppArmor label in its own namespace is a stack,
- * and a stack across AppArmor policy namespaces. */
+/* Whether the reader's AppArmor confinement is a stack, and a stack
+ * across policy namespaces: the kernel's label of more than one profile,
+ * and of profiles of more than one namespace. An ancestor namespace that
+ * gives the reader's namespace an AppArmor label (ns create --parent-label,
+ * io.nslsm.parent-label.apparmor) confines it too, as the profile an LXD
+ * host stacks over its container's namespace: both. So is a label of the
+ * reader's own level that stacks profiles of its AppArmor namespaces. */
 static void reader_stack(bool *stacked, bool *ns_stacked)
 {
 	struct nslsm_task_blob b;
@@ -441,6 +449,11 @@ static void reader_stack(bool *stacked, bool *ns_stacked)
 	*stacked = *ns_stacked = false;
 	if (caller_get(&c) || state_get_blob(&g_st, c.tgid, &b) != 1 ||
 	    !(b.flags & NSLSM_TASK_ENROLLED) || b.depth >= NSLSM_MAX_DEPTH)
+		return;
+	for (uint32_t d = 0; d < b.depth; d++)
+		if (b.level[d].label[NSLSM_MOD_APPARMOR])
+			*stacked = *ns_stacked = true;
+	if (*ns_stacked)
 		return;
 	label = b.level[b.depth].label[NSLSM_MOD_APPARMOR];
 	if (!(label & NSLSM_AA_LABEL_STACK))

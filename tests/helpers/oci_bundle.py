@@ -4,7 +4,7 @@
 
   oci_bundle.py BUNDLE [--root DIR] [--hook PATH] [--hook-env K=V]... [--annotation K=V]...
                 [--raw-annotations JSON] [--bind SRC:DST[:rw]]... [--tmpfs DST]...
-                [--sysfs 1] [--cap CAP_NAME]... -- ARG...
+                [--sysfs 1] [--cap CAP_NAME]... [--env K=V]... -- ARG...
 
 BUNDLE/rootfs, or DIR (absolute: runc takes no symlink), is the root
 (read-only); ARG... the entrypoint. --hook lists
@@ -14,7 +14,8 @@ container has its own pid, mount, ipc, uts and network namespaces, as a
 runtime's default spec has. --bind adds a bind mount (read-only unless
 :rw), --tmpfs a tmpfs, --sysfs 1 a read-only sysfs at /sys, --cap a
 capability to the entrypoint's default three (CAP_AUDIT_WRITE,
-CAP_KILL, CAP_NET_BIND_SERVICE).
+CAP_KILL, CAP_NET_BIND_SERVICE), --env a variable to the entrypoint's
+environment (PATH=/bin TERM=dumb).
 """
 import json
 import sys
@@ -29,7 +30,7 @@ def main(argv):
     hook, hook_env, annotations, root = None, [], {}, "rootfs"
     caps = ["CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"]
     raw = None
-    binds, tmpfs, sysfs, extra_caps = [], [], False, []
+    binds, tmpfs, sysfs, extra_caps, env = [], [], False, [], []
     while opts:
         opt, val, opts = opts[0], opts[1], opts[2:]
         if opt == "--root":
@@ -51,6 +52,8 @@ def main(argv):
             sysfs = val == "1"
         elif opt == "--cap":
             extra_caps.append(val)
+        elif opt == "--env":
+            env.append(val)
         else:
             sys.exit("unknown option " + opt)
     caps = ["CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"] + extra_caps
@@ -60,7 +63,7 @@ def main(argv):
             "terminal": False,
             "user": {"uid": 0, "gid": 0},
             "args": args,
-            "env": ["PATH=/bin", "TERM=dumb"],
+            "env": ["PATH=/bin", "TERM=dumb"] + env,
             "cwd": "/",
             "capabilities": {k: caps for k in ("bounding", "effective", "permitted")},
             "noNewPrivileges": True,

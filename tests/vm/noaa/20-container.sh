@@ -12,3 +12,13 @@ test_noaa_crun_system_container_loads_its_own_profiles() {
 	nslsm ns create sysc-sibling --modules apparmor
 	aafs_system_container crun
 }
+
+# What an LXC host gives a container: a profile of its own namespace that
+# confines the container (stacked over the container's namespace), and
+# container=lxc; Debian's apparmor.service then loads the container's
+# policy, through the tree, into its namespace.
+test_noaa_crun_lxc_like_system_container_runs_apparmor_service() {
+	nslsm ns create sysc-sibling --modules apparmor
+	sysc_outer
+	aafs_system_container crun lxc
+}

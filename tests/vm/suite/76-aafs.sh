@@ -165,3 +165,9 @@ test_aafs_runc_system_container_loads_its_own_dnsmasq_profile() {
 	nslsm ns create sysc-sibling --modules apparmor
 	aafs_system_container runc
 }
+
+test_aafs_crun_lxc_like_system_container_runs_apparmor_service() {
+	nslsm ns create sysc-sibling --modules apparmor
+	sysc_outer
+	aafs_system_container crun lxc
+}

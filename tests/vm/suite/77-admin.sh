@@ -323,7 +323,7 @@ test_admin_container_reaches_a_restarted_nslsmd() {
 	ADMIN_STDOUT=$d/stdout admin_run adm-rs "${ADMIN[@]}" --bind "$d:/x:rw" -- '
 		echo "ls: $(ls -A /run/nslsm)"
 		echo "mount: $(grep " /run/nslsm " /proc/mounts)"
-		: >/run/nslsm/planted 2>/dev/null && echo PLANTED
+		(echo x >/run/nslsm/planted) 2>/dev/null && echo PLANTED
 		nslsm status >/x/first 2>&1; echo "first rc=$?"
 		echo UP
 		read -r _ </x/go

@@ -218,9 +218,21 @@ measure() {
 # which loads every profile under /etc/apparmor.d. The host sees those
 # profiles in the container's namespace only: not in a sibling, not in the
 # kernel's AppArmor (when it runs).
+# aafs_system_container RUNTIME lxc: the same container as LXC makes one
+# (container=lxc in its environment, which systemd-detect-virt reports), in
+# namespace lxc-sysc-RUNTIME below sysc-outer, whose profile 'container'
+# (loaded by the caller) confines it too (io.nslsm.parent-label.apparmor):
+# .ns_stacked says yes, and Debian's apparmor.service, which loads policy in
+# a container only when it is LXD's or LXC's (.ns_stacked yes, .ns_name
+# lxd-* or lxc-*), loads it.
 aafs_system_container() {
 	local rt=$1 r=/tmp/nslsm-sysc-rootfs b=$SCRATCH/sysc-$1 out=$SCRATCH/sysc-$1/out ns=oci-sysc-$1
-	local run_pid before t0 t1 load_ns line kernel_before="" loaded want json p
+	local run_pid before t0 t1 load_ns line kernel_before="" loaded want json p as=()
+	if [ "${2:-}" = lxc ]; then
+		ns=lxc-sysc-$rt
+		as=(--env container=lxc --annotation io.nslsm.ns=$ns --annotation io.nslsm.parent=sysc-outer
+			--annotation io.nslsm.parent-label.apparmor=container)
+	fi
 	fuse_ready
 	start_nslsmd	# io.nslsm.admin=1 also mounts nslsmd's socket
 	before=$(oci_leak_census)
@@ -252,6 +264,8 @@ aafs_system_container() {
 	aa-status; echo "aa-status=$?"
 	/usr/sbin/dnsmasq --test --conf-file=/etc/shadow; echo "dnsmasq=$?"
 	/usr/sbin/dnsmasq --test --conf-file=/dev/null; echo "dnsmasq-null=$?"
+	echo "ns_stacked=$(cat /sys/kernel/security/apparmor/.ns_stacked)"
+	echo "ns_name=$(cat /sys/kernel/security/apparmor/.ns_name)"
 	systemd-detect-virt --container; echo "detect-virt=$?"
 	/lib/apparmor/apparmor.systemd reload; echo "apparmor.service=$?"
 	apparmor_parser -N /etc/apparmor.d | sort >/out/want
@@ -264,7 +278,7 @@ aafs_system_container() {
 		--annotation io.nslsm.modules=apparmor --annotation io.nslsm.admin=1 \
 		--annotation io.nslsm.set=apparmor.mode=enforce --annotation io.nslsm.contid=7676 \
 		--bind /usr:/usr --bind /etc:/etc --bind "$out:/out:rw" --tmpfs /var --tmpfs /run \
-		--sysfs 1 --cap CAP_MAC_ADMIN --cap CAP_DAC_OVERRIDE -- /bin/sh /out/boot.sh
+		--sysfs 1 --cap CAP_MAC_ADMIN --cap CAP_DAC_OVERRIDE "${as[@]}" -- /bin/sh /out/boot.sh
 	(cd "$b" && exec "$rt" run "sysc-$rt" </dev/null >"$out/stdout" 2>&1) &
 	run_pid=$!
 	# READY, or the end of its output when the container never got there
@@ -274,7 +288,7 @@ aafs_system_container() {
 		echo "$rt: $line" >>"$out/run.out"
 	done
 	echo "--- inside the container:"
-	cat "$out/log"
+	cat "$out/log" 2>/dev/null || true
 	[ "$line" = READY ] ||
 		die "the container did not boot: $(cat "$out/run.out" "$b/hook.err" 2>/dev/null)"
 	grep -q '^securityfs /sys/kernel/security securityfs ro' "$out/log" ||
@@ -297,6 +311,11 @@ aafs_system_container() {
 	expect_contains "dnsmasq-null=0" "$(cat "$out/log")"
 	expect_contains 'name="/etc/shadow"' "$(nslsm audit --ns "$ns" | grep 'profile="dnsmasq"')"
 	# Debian's apparmor.service: every profile under /etc/apparmor.d loaded
+	if [ "${2:-}" = lxc ]; then
+		grep -qx lxc "$out/log" || die "systemd-detect-virt does not see an LXC container"
+		expect_contains "ns_stacked=yes" "$(cat "$out/log")"
+		expect_contains "ns_name=$ns" "$(cat "$out/log")"
+	fi
 	expect_contains "apparmor.service=0" "$(cat "$out/log")"
 	want=$(cat "$out/want")
 	loaded=$(cat "$out/loaded")
@@ -334,4 +353,22 @@ aafs_system_container() {
 		echo ", host without the kernel's AppArmor"): apparmor_parser -r $DNSMASQ_PROFILE" \
 		"through the tree: $((load_ns / 1000000)) ms; nslsm apparmor replace from the host:" \
 		"$(((t1 - t0) / 1000000)) ms"
+}
+
+# sysc_outer: namespace sysc-outer, whose profile 'container' lets a system
+# container below it do what it does (aafs_system_container RUNTIME lxc).
+sysc_outer() {
+	cat >"$SCRATCH/container.profile" <<-'EOF2'
+		abi <abi/3.0>,
+		profile container {
+		  file,
+		  network,
+		  capability,
+		  signal,
+		  ptrace,
+		  unix,
+		}
+	EOF2
+	nslsm ns create sysc-outer --modules apparmor
+	nslsm apparmor load sysc-outer "$SCRATCH/container.profile"
 }
