@@ -312,6 +312,8 @@ aafs_system_container() {
 	expect_contains 'name="/etc/shadow"' "$(nslsm audit --ns "$ns" | grep 'profile="dnsmasq"')"
 	# Debian's apparmor.service: every profile under /etc/apparmor.d loaded
 	if [ "${2:-}" = lxc ]; then
+		echo "what sysc-outer's profile would deny:"
+		nslsm audit | grep 'profile="container"' | grep -v 'operation="file_' | head -n 5 || true
 		grep -qx lxc "$out/log" || die "systemd-detect-virt does not see an LXC container"
 		expect_contains "ns_stacked=yes" "$(cat "$out/log")"
 		expect_contains "ns_name=$ns" "$(cat "$out/log")"
@@ -356,17 +358,25 @@ aafs_system_container() {
 }
 
 # sysc_outer: namespace sysc-outer, whose profile 'container' lets a system
-# container below it do what it does (aafs_system_container RUNTIME lxc).
+# container below it do what it does (aafs_system_container RUNTIME lxc),
+# the runtime's own set-up after createRuntime (its mounts, pivot_root)
+# included. In complain mode: enforced, nslsm refuses crun's rbind mounts
+# over proc/sys and proc/sysrq-trigger (readonlyPaths) and its chowns under
+# this profile, and the container does not start; the test prints what the
+# profile would deny.
 sysc_outer() {
 	cat >"$SCRATCH/container.profile" <<-'EOF2'
 		abi <abi/3.0>,
-		profile container {
+		profile container flags=(complain) {
 		  file,
 		  network,
 		  capability,
 		  signal,
 		  ptrace,
 		  unix,
+		  mount,
+		  umount,
+		  pivot_root,
 		}
 	EOF2
 	nslsm ns create sysc-outer --modules apparmor
