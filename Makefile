@@ -23,7 +23,7 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_x86 $(WARN) -Iinclude -Ibpf -I$
 # libsepol statically: its policydb reader (policydb_read) and the
 # structures the kernel's format uses are not exported by libsepol.so.
 LIBSEPOL  ?= $(shell $(CC) -print-file-name=libsepol.a)
-LIBS      := -lbpf -lelf -lz $(LIBSEPOL)
+LIBS      := -lbpf -lelf -lz $(LIBSEPOL) -lselinux -lpcre2-8
 
 LIB_SRCS  := $(wildcard src/lib/*.c) $(wildcard src/yama/*.c) $(wildcard src/apparmor/*.c) $(wildcard src/selinux/*.c) src/daemon/client.c
 DAEMON_SRCS := src/daemon/nslsmd.c src/daemon/sinks.c src/daemon/delegate.c

@@ -21,6 +21,7 @@
 #include "lib/blob.h"
 #include "lib/audit.h"
 #include "lib/dispatch.h"
+#include "lib/objlabel.h"
 
 #include "modules.h"
 #include "lib/module.h"

@@ -28,6 +28,7 @@
 #define core_hook_file_free_security 1
 /* core/fs.h */
 #define core_hook_file_open 1
+#define core_hook_inode_free_security 1
 #define core_hook_inode_unlink 1
 #define core_hook_inode_rmdir 1
 #define core_hook_inode_rename 1

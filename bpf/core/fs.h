@@ -38,6 +38,14 @@ static __always_inline int hook_file_open(struct file *file)
 	return modules_file_open(&s, file);
 }
 
+/* Every inode freed, whoever frees it: a file gone for good takes its
+ * object labels with it (bpf/lib/objlabel.h). */
+static __always_inline int hook_inode_free_security(struct inode *inode)
+{
+	objlabel_inode_free(inode);
+	return 0;
+}
+
 static __always_inline int hook_inode_unlink(struct inode *dir, struct dentry *dentry)
 {
 	return deny_on_bpffs(NSLSM_HOOK_inode_unlink, dir, dentry);

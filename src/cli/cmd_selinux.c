@@ -15,6 +15,7 @@
 #include "lib/error.h"
 #include "lib/ns.h"
 #include "lib/state.h"
+#include "selinux/filecon.h"
 #include "selinux/policy.h"
 #include "selinux/store.h"
 
@@ -267,7 +268,12 @@ static int load_cmd(int argc, char **argv)
 		return usage_error("selinux", "load takes NS FILE");
 	if (open_ns(&st, argv[1], &id))
 		return fail();
+	unsigned int imported = 0, skipped = 0;
+
 	rc = se_store_load(id, argv[1], argv[2], &rep);
+	/* the namespace's stored file contexts, as SIDs of this policy */
+	if (!rc)
+		rc = se_labels_reimport(id, argv[1], &imported, &skipped);
 	state_close(&st);
 	if (rc)
 		return fail();
@@ -276,6 +282,121 @@ static int load_cmd(int argc, char **argv)
 	       argv[1], argv[2], rep.gen, (unsigned long long)rep.entries,
 	       (unsigned long long)rep.bytes, rep.read_ms, rep.write_ms, rep.flip_ms,
 	       rep.delete_ms);
+	if (imported || skipped)
+		printf("namespace '%s': %u file labels restored, %u the policy refuses left "
+		       "unlabelled\n", argv[1], imported, skipped);
+	return EXIT_OK;
+}
+
+static int chcon_cmd(int argc, char **argv)
+{
+	struct nslsm_state st;
+	uint32_t id;
+	int rc;
+
+	if (argc < 4)
+		return usage_error("selinux", "chcon takes NS CONTEXT PATH...");
+	if (open_ns(&st, argv[1], &id))
+		return fail();
+	rc = se_chcon(id, argv[1], argv[2], argv + 3, argc - 3);
+	state_close(&st);
+	return rc ? fail() : EXIT_OK;
+}
+
+static int label_cmd(int argc, char **argv)
+{
+	struct nslsm_state st;
+	uint32_t id;
+	int rc = 0;
+
+	if (argc < 3)
+		return usage_error("selinux", "label takes NS PATH...");
+	if (open_ns(&st, argv[1], &id))
+		return fail();
+	for (int i = 2; i < argc && !rc; i++) {
+		char ctx[4096], source[256];
+
+		rc = se_label_of(id, argv[1], argv[i], ctx, sizeof(ctx), source, sizeof(source));
+		if (!rc)
+			printf("%s\t%s\t(%s)\n", argv[i], ctx, source);
+	}
+	state_close(&st);
+	return rc ? fail() : EXIT_OK;
+}
+
+static int mount_context_cmd(int argc, char **argv)
+{
+	struct nslsm_state st;
+	uint32_t id;
+	int rc;
+
+	if (argc != 4)
+		return usage_error("selinux", "mount-context takes NS MOUNTPOINT CONTEXT");
+	if (open_ns(&st, argv[1], &id))
+		return fail();
+	rc = se_mount_context(id, argv[1], argv[2], argv[3]);
+	state_close(&st);
+	return rc ? fail() : EXIT_OK;
+}
+
+static int restorecon_cmd(int argc, char **argv)
+{
+	struct se_restorecon_opts o = {
+		.file_contexts = "/etc/selinux/default/contexts/files/file_contexts",
+	};
+	struct nslsm_state st;
+	char **pos = calloc(argc, sizeof(*pos));
+	bool opts = true, fc_given = false;
+	unsigned int n_done = 0;
+	int npos = 0, rc;
+	uint32_t id;
+
+	if (!pos)
+		return usage_error("selinux", "out of memory");
+	for (int i = 1; i < argc; i++) {
+		if (opts && !strcmp(argv[i], "--")) {
+			opts = false;
+		} else if (opts && !strcmp(argv[i], "-R")) {
+			o.recursive = true;
+		} else if (opts && !strcmp(argv[i], "-v")) {
+			o.verbose = true;
+		} else if (opts && !strcmp(argv[i], "--from-xattr")) {
+			o.from_xattr = true;
+		} else if (opts && (!strcmp(argv[i], "--root") || !strcmp(argv[i], "-f"))) {
+			if (i + 1 == argc) {
+				free(pos);
+				return usage_error("selinux", "restorecon: %s needs a value", argv[i]);
+			}
+			if (argv[i][1] == 'f') {
+				o.file_contexts = argv[++i];
+				fc_given = true;
+			} else {
+				o.root = argv[++i];
+			}
+		} else if (opts && argv[i][0] == '-' && argv[i][1]) {
+			free(pos);
+			return usage_error("selinux", "restorecon: unknown option '%s'", argv[i]);
+		} else {
+			pos[npos++] = argv[i];
+		}
+	}
+	if (npos < 2 || (o.from_xattr && (fc_given || o.root))) {
+		free(pos);
+		return usage_error("selinux", npos < 2 ? "restorecon takes NS PATH..."
+						       : "restorecon: --from-xattr takes neither -f "
+							 "nor --root");
+	}
+	if (open_ns(&st, pos[0], &id)) {
+		free(pos);
+		return fail();
+	}
+	rc = se_restorecon(id, pos[0], &o, pos + 1, npos - 1, &n_done);
+	state_close(&st);
+	free(pos);
+	if (rc)
+		return fail();
+	if (o.verbose)
+		printf("%u files labelled\n", n_done);
 	return EXIT_OK;
 }
 
@@ -436,6 +557,8 @@ int cmd_selinux(int argc, char **argv)
 		{ "load", load_cmd },		{ "setenforce", setenforce_cmd },
 		{ "getenforce", getenforce_cmd }, { "setbool", setbool_cmd },
 		{ "getbool", getbool_cmd },	{ "status", status_cmd },
+		{ "chcon", chcon_cmd },		{ "label", label_cmd },
+		{ "restorecon", restorecon_cmd }, { "mount-context", mount_context_cmd },
 	};
 
 	if (argc < 2)

@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "daemon/client.h"
 #include "lib/error.h"
+#include "lib/objlabel.h"
 #include "lib/hooks.h"
 #include "lib/loader.h"
 #include "lib/lsm.h"
@@ -191,6 +192,7 @@ int cmd_status(int argc, char **argv)
 	char lsms[256] = "";
 	struct nslsm_state st;
 	struct nslsm_stats s = {};
+	struct nslsm_objlabel_state ol = {};
 	struct nslsm_se_avc_stats avc = {};
 	uint32_t total = 0, n_ns = 0, n_queues = 0, n_se = 0;
 
@@ -287,6 +289,14 @@ int cmd_status(int argc, char **argv)
 	       " their SIGIO is unchecked)\n", (uint64_t)s.fowner_full);
 	printf("nslsmd peers:   %" PRIu64 " connects refused (no memory to record who connected)\n",
 	       (uint64_t)s.peer_unknown);
+	if (!objlabel_stats(&ol))
+		printf("object labels:  %" PRIu64 " lookups, %" PRIu64 " cache hits, %" PRIu64
+		       " found, %" PRIu64 " dropped (map full), %" PRIu64
+		       " forgotten with their file, %" PRIu64 " uncached (no inode storage)\n",
+		       (uint64_t)ol.lookups, (uint64_t)ol.cache_hits, (uint64_t)ol.found,
+		       (uint64_t)ol.dropped, (uint64_t)ol.forgotten, (uint64_t)ol.cache_full);
+	else
+		nslsm_error_clear();
 	print_daemon_status();
 	return EXIT_OK;
 }

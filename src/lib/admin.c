@@ -14,6 +14,7 @@
 #include "selinux/store.h"
 #include "daemon/client.h"
 #include "admin.h"
+#include "objlabel.h"
 #include "audit_log.h"
 #include "audit_queue.h"
 #include "audit_rules.h"
@@ -37,8 +38,8 @@ int admin_ns_create(struct nslsm_state *st, const char *name, const char *parent
 		return -1;
 	}
 	aa_policy_changed();	/* a reused id: no verdict of the old one */
-	/* nor SELinux state: permissive, no policy */
-	if (se_store_clear_ns(*id)) {
+	/* nor SELinux state: permissive, no policy; nor object labels */
+	if (se_store_clear_ns(*id) || objlabel_clear(*id, -1)) {
 		ns_delete(st->ns, *id, NULL);
 		audit_queue_remove(st, *id);
 		return -1;
@@ -62,6 +63,8 @@ int admin_ns_delete(struct nslsm_state *st, uint32_t id)
 		aa_pools_close(&pl);
 	}
 	aa_policy_changed();
+	if (objlabel_clear(id, -1))
+		return -1;
 	return se_store_clear_ns(id);
 }
 

@@ -171,7 +171,11 @@ const char *nslsm_link_pin_name(const char *prog)
 
 bool nslsm_prog_is_query(const struct bpf_program *prog)
 {
-	return bpf_program__type(prog) == BPF_PROG_TYPE_SYSCALL;
+	/* SELinux's query (syscall) and the object-label identity program
+	 * (an iterator user space makes a link of for each use) */
+	return bpf_program__type(prog) == BPF_PROG_TYPE_SYSCALL ||
+	       (bpf_program__type(prog) == BPF_PROG_TYPE_TRACING &&
+		bpf_program__expected_attach_type(prog) == BPF_TRACE_ITER);
 }
 
 static int pin_all(struct nslsm_bpf *skel)

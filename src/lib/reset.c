@@ -57,11 +57,15 @@ static const struct {
 } storage_maps[] = {
 	{ "nslsmd_peers", "entries live on nslsmd's sockets" },
 	{ "aa_cache", "entries carry the AppArmor policy epoch" },
+	{ "objlabel_cache", "entries carry the object-label store's epoch" },
 };
 
-/* Values that must never go back: the decision cache and the per-task
- * memos trust an entry whose epoch is the current one. */
-#define EPOCH_MAP "aa_epoch"
+/* Values that must never go back: the decision cache, the per-task memos
+ * and the object-label cache trust an entry whose epoch is the current
+ * one. Each map's slot 0 starts with its u64 epoch: reset zeroes the rest
+ * and moves the epoch past every entry's. */
+static const char *const epoch_maps[] = { "aa_epoch", "objlabel_state" };
+#define N_EPOCHS (sizeof(epoch_maps) / sizeof(epoch_maps[0]))
 
 #define MAX_KILL_ROUNDS 16
 
@@ -500,17 +504,43 @@ static const struct reset_map *find_map(const struct reset_map *m, int n, const 
 	return NULL;
 }
 
+/* The u64 epoch at the start of an epoch map's slot 0. */
+static int epoch_read(const struct reset_map *r, uint64_t *epoch)
+{
+	uint8_t v[4096];
+	__u32 zero = 0;
+
+	if (r->info.value_size < sizeof(*epoch) || r->info.value_size > sizeof(v))
+		return nslsm_fail("map %s: a value of %u bytes holds no epoch", r->pin,
+				  r->info.value_size);
+	if (bpf_map_lookup_elem(r->fd, &zero, v) < 0)
+		return nslsm_fail_errno(errno, "reading the epoch in map %s", r->pin);
+	memcpy(epoch, v, sizeof(*epoch));
+	return 0;
+}
+
+/* After the map's restore (slot 0 all zero): the epoch alone set. */
+static int epoch_write(const struct reset_map *r, uint64_t epoch)
+{
+	uint8_t v[4096] = { 0 };
+	__u32 zero = 0;
+
+	memcpy(v, &epoch, sizeof(epoch));
+	if (bpf_map_update_elem(r->fd, &zero, v, BPF_ANY) < 0)
+		return nslsm_fail_errno(errno, "advancing the epoch in map %s", r->pin);
+	return 0;
+}
+
 int nslsm_reset(bool kill, int *killed_out, int *removed_out)
 {
 	static bool ns_used[NSLSM_MAX_NS];
 	struct reset_map m[128];
-	const struct reset_map *epoch, *cfg, *nsm, *queues;
-	struct nslsm_aa_epoch old_epoch = { 0 };
+	const struct reset_map *epoch[N_EPOCHS], *cfg, *nsm, *queues;
+	uint64_t old_epoch[N_EPOCHS] = { 0 };
 	struct nslsm_bpf *skel = NULL;
 	struct nslsm_state st;
 	char lsm_list[256];
 	int n_maps = 0, killed = 0, removed = 0, rc = -1;
-	__u32 zero = 0;
 
 	if (require_root("nslsm reset"))
 		return -1;
@@ -542,7 +572,8 @@ int nslsm_reset(bool kill, int *killed_out, int *removed_out)
 	/* Nothing changes unless the whole pinned state is this build's. */
 	if (open_maps(skel, m, &n_maps) || check_links(skel))
 		goto out;
-	epoch = find_map(m, n_maps, EPOCH_MAP);
+	for (size_t e = 0; e < N_EPOCHS; e++)
+		epoch[e] = find_map(m, n_maps, epoch_maps[e]);
 	cfg = find_map(m, n_maps, "config");
 	nsm = find_map(m, n_maps, "namespaces");
 	queues = find_map(m, n_maps, "audit_queues");
@@ -552,10 +583,9 @@ int nslsm_reset(bool kill, int *killed_out, int *removed_out)
 	}
 	if (holders_kill(&st, m, n_maps, kill, &killed))
 		goto out;
-	if (epoch && bpf_map_lookup_elem(epoch->fd, &zero, &old_epoch) < 0) {
-		nslsm_fail_errno(errno, "reading the AppArmor policy epoch");
-		goto out;
-	}
+	for (size_t e = 0; e < N_EPOCHS; e++)
+		if (epoch[e] && epoch_read(epoch[e], &old_epoch[e]))
+			goto out;
 	/* The audit queues are indexed by namespace id: only the slots of
 	 * namespaces in use can hold one (a lookup of each of the 4096 slots
 	 * costs more than the rest of the reset). */
@@ -569,13 +599,9 @@ int nslsm_reset(bool kill, int *killed_out, int *removed_out)
 		    map_restore(&m[i], &m[i] == queues && queues->info.max_entries == NSLSM_MAX_NS
 					       ? ns_used : NULL))
 			goto out;
-	if (epoch) {
-		old_epoch.policy++;
-		if (bpf_map_update_elem(epoch->fd, &zero, &old_epoch, BPF_ANY) < 0) {
-			nslsm_fail_errno(errno, "advancing the AppArmor policy epoch");
+	for (size_t e = 0; e < N_EPOCHS; e++)
+		if (epoch[e] && epoch_write(epoch[e], old_epoch[e] + 1))
 			goto out;
-		}
-	}
 	if (nslsm_init_state(cfg->fd, nsm->fd, queues->fd, lsm_list) ||
 	    pins_restore(skel, m, n_maps, &removed))
 		goto out;

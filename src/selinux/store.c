@@ -697,3 +697,82 @@ int se_store_query(struct nslsm_se_query *q)
 		return nslsm_fail_errno(errno, "running the SELinux query program");
 	return 0;
 }
+
+/* ---- SIDs of a generation (interim: see se_label_import) ----------------- */
+
+int se_store_sid_lookup(uint32_t gen, const struct nslsm_se_context *c, bool alloc, uint32_t *sid)
+{
+	struct nslsm_se_ctx_key ck = { .gen = gen, .ctx = *c };
+	struct nslsm_se_sid_key *keys = NULL;
+	struct se_maps m;
+	size_t n = 0;
+	uint32_t next = 0;
+	int rc = -1, e;
+
+	if (maps_open(&m))
+		return -1;
+	if (!bpf_map_lookup_elem(m.fd[M_SID_OF], &ck, sid)) {
+		rc = 1;
+		goto out;
+	}
+	if (errno != ENOENT) {
+		nslsm_fail_errno(errno, "reading map se_sid_of");
+		goto out;
+	}
+	if (!alloc) {
+		rc = 0;
+		goto out;
+	}
+	/* the next sid of the generation: one past the largest given */
+	e = map_keys_batch(m.fd[M_SIDS], sizeof(*keys), sizeof(struct nslsm_se_context), false,
+			   (void **)&keys, &n);
+	if (e) {
+		nslsm_fail_errno(-e, "listing map se_sids");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (keys[i].gen == gen && keys[i].sid > next)
+			next = keys[i].sid;
+	if (++next == 0) {
+		nslsm_fail("generation %u: no sid left", gen);
+		goto out;
+	}
+	if (bpf_map_update_elem(m.fd[M_SID_OF], &ck, &next, BPF_NOEXIST) < 0) {
+		if (errno == EEXIST && !bpf_map_lookup_elem(m.fd[M_SID_OF], &ck, sid)) {
+			rc = 1;	/* a racing writer gave it one */
+			goto out;
+		}
+		nslsm_fail_errno(errno, "map se_sid_of: no room for a new context (%u entries)",
+				 NSLSM_SE_MAP_SIDS);
+		goto out;
+	}
+	{
+		struct nslsm_se_sid_key sk = { gen, next };
+
+		if (bpf_map_update_elem(m.fd[M_SIDS], &sk, c, BPF_NOEXIST) < 0) {
+			nslsm_fail_errno(errno, "map se_sids: no room for sid %u", next);
+			bpf_map_delete_elem(m.fd[M_SID_OF], &ck);
+			goto out;
+		}
+	}
+	*sid = next;
+	rc = 1;
+out:
+	free(keys);
+	maps_close(&m);
+	return rc;
+}
+
+int se_store_sid_context(uint32_t gen, uint32_t sid, struct nslsm_se_context *c)
+{
+	struct nslsm_se_sid_key sk = { gen, sid };
+	struct se_maps m;
+	int rc = 1;
+
+	if (maps_open(&m))
+		return -1;
+	if (bpf_map_lookup_elem(m.fd[M_SIDS], &sk, c) < 0)
+		rc = errno == ENOENT ? 0 : nslsm_fail_errno(errno, "reading map se_sids");
+	maps_close(&m);
+	return rc;
+}

@@ -46,4 +46,13 @@ int se_store_query(struct nslsm_se_query *q);
 /* Parse "NAME=0|1" (also true/false). */
 int se_bool_assign_parse(const char *s, char *name, size_t len, bool *value);
 
+/*
+ * The SID table of generation gen (se_sids/se_sid_of): the sid of context
+ * c, 1 found (or given, when alloc), 0 none; the context of sid, 1 or 0.
+ * Interim, until the SID table proper (se_sid_from_context) lands.
+ */
+int se_store_sid_lookup(uint32_t gen, const struct nslsm_se_context *c, bool alloc,
+			uint32_t *sid);
+int se_store_sid_context(uint32_t gen, uint32_t sid, struct nslsm_se_context *c);
+
 #endif /* NSLSM_SE_STORE_H */

@@ -19,6 +19,10 @@
  *      write to .load/.replace/.remove of a namespace that holds two
  *      profiles: 0 or a documented errno, and on error the pools byte for
  *      byte as they were (anything else aborts)
+ *   first byte 0xfd: the object-label store's labels file (what every
+ *      `selinux load` and chcon reads from nslsm's state directory):
+ *      parsed; an accepted file is formatted and parsed again, and any
+ *      difference aborts
  *   first byte 0xff: SELinux binary policy (nslsm selinux check --policy):
  *      read by libsepol, validated and compiled; then every initial SID's
  *      context spelled and parsed back (any difference aborts) and decided
@@ -43,6 +47,7 @@
 #include "lib/audit_log.h"
 #include "lib/audit_rules.h"
 #include "lib/module.h"
+#include "lib/objlabel.h"
 #include "lib/ns.h"
 #include "lib/parse.h"
 #include "selinux/policy.h"
@@ -243,6 +248,25 @@ static void fuzz_apparmorfs(const uint8_t *data, size_t size)
 	}
 }
 
+static void fuzz_objlabel(const uint8_t *data, size_t size)
+{
+	struct objlabel_db db, again;
+	size_t len;
+	char *text;
+
+	if (objlabel_db_parse((const char *)data, size, "labels", &db))
+		return;
+	text = objlabel_db_format(&db, &len);
+	if (!text)
+		abort();
+	if (objlabel_db_parse(text, len, "formatted", &again) || again.n != db.n ||
+	    (db.n && memcmp(again.r, db.r, db.n * sizeof(*db.r))))
+		abort();
+	free(text);
+	objlabel_db_free(&db);
+	objlabel_db_free(&again);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct nslsm_ns table[NSLSM_MAX_NS];
@@ -257,6 +281,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (data[0] == 0xff) {
 		if (size <= 512 * 1024)
 			fuzz_selinux(data + 1, size - 1);
+		return 0;
+	}
+	if (data[0] == 0xfd) {
+		fuzz_objlabel(data + 1, size - 1);
 		return 0;
 	}
 	if (data[0] == 0xfe) {
