@@ -95,7 +95,7 @@ static __always_inline void aa_emit(struct audit_event *ev)
 	s.blob = task_blob(s.task);
 	s.levels = 0;
 	aa_cache_note_audit();
-	audit_emit(&s, ev);
+	audit_emit_deep(&s, ev);
 }
 
 /* Audit one AppArmor decision and return its verdict. A function of its

@@ -169,20 +169,64 @@ static __always_inline bool audit_coalesced(struct nslsm_audit_record *r, struct
 	return false;
 }
 
-static __always_inline void audit_emit(const struct subject *s, const struct audit_event *ev)
+/*
+ * The second half of a record, once audit_fill() made it in the per-CPU
+ * scratch: coalescing, the namespace's rate and queue, the ring buffer. It
+ * needs no pointer but the record (the scratch, a map value), so every
+ * pointer-typed read stays in audit_fill(). A loss is counted, never silent.
+ */
+static __always_inline void audit_send(struct nslsm_audit_record *r, __u32 source)
+{
+	struct nslsm_audit_ns *an;
+	struct nslsm_ns *ns;
+	__u32 ns_id = r->ns_id;
+	void *queue;
+
+	an = bpf_map_lookup_elem(&audit_ns, &ns_id);
+	ns = ns_get(ns_id);
+	if (an && ns && ns->audit.coalesce_ms && audit_coalesced(r, an, ns->audit.coalesce_ms))
+		return;
+	queue = audit_queue_admit(ns_id, source);
+	if (!queue)
+		return;
+	if (bpf_ringbuf_output(queue, r, sizeof(*r), 0)) {
+		audit_lost_to_queue(ns_id);
+		return;
+	}
+	an = bpf_map_lookup_elem(&audit_ns, &ns_id);
+	if (an)
+		__sync_fetch_and_add(&an->written, 1);
+	STAT_INC(audit_records);
+}
+
+/*
+ * audit_send() as a global function: the verifier checks it once per
+ * program instead of once at every place a verdict is audited (every module
+ * at every level of the chain), most of the verification of a hook. Its
+ * frame counts in the 512-byte stack of the call chain, so the callers that
+ * are themselves global functions deep in a chain (AppArmor's) use
+ * audit_emit_deep() and keep audit_send() inline.
+ */
+__noinline int audit_submit(struct nslsm_audit_record *r, __u32 source)
+{
+	if (r)
+		audit_send(r, source);
+	return 0;
+}
+
+/* The record of ev in the per-CPU scratch, or NULL (counted). */
+static __always_inline struct nslsm_audit_record *audit_fill(const struct subject *s,
+							      const struct audit_event *ev)
 {
 	struct nslsm_audit_record *r;
 	struct task_struct *target;
-	struct nslsm_audit_ns *an;
-	struct nslsm_ns *ns;
 	__u32 ns_id = blob_ns(s->blob), zero = 0;
-	void *queue;
 	__u64 id;
 
 	r = bpf_map_lookup_elem(&audit_scratch, &zero);
 	if (!r) {
 		STAT_INC(audit_lost);
-		return;
+		return NULL;
 	}
 	r->time_ns = bpf_ktime_get_boot_ns();
 	r->serial = __sync_fetch_and_add(&audit_serial, 1) + 1;
@@ -222,21 +266,24 @@ static __always_inline void audit_emit(const struct subject *s, const struct aud
 		bpf_probe_read_kernel(r->name, ev->name_len & (sizeof(r->name) - 1), ev->name);
 	else if (ev->name)
 		bpf_probe_read_kernel_str(r->name, sizeof(r->name), ev->name);
-	an = bpf_map_lookup_elem(&audit_ns, &ns_id);
-	ns = ns_get(ns_id);
-	if (an && ns && ns->audit.coalesce_ms && audit_coalesced(r, an, ns->audit.coalesce_ms))
-		return;
-	queue = audit_queue_admit(ns_id, ev->source);
-	if (!queue)
-		return;
-	if (bpf_ringbuf_output(queue, r, sizeof(*r), 0)) {
-		audit_lost_to_queue(ns_id);
-		return;
-	}
-	an = bpf_map_lookup_elem(&audit_ns, &ns_id);
-	if (an)
-		__sync_fetch_and_add(&an->written, 1);
-	STAT_INC(audit_records);
+	return r;
+}
+
+static __always_inline void audit_emit(const struct subject *s, const struct audit_event *ev)
+{
+	struct nslsm_audit_record *r = audit_fill(s, ev);
+
+	if (r)
+		audit_submit(r, ev->source);
+}
+
+/* audit_emit() for a caller that is a global function deep in a chain. */
+static __always_inline void audit_emit_deep(const struct subject *s, const struct audit_event *ev)
+{
+	struct nslsm_audit_record *r = audit_fill(s, ev);
+
+	if (r)
+		audit_send(r, ev->source);
 }
 
 #endif /* NSLSM_BPF_AUDIT_H */
