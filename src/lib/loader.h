@@ -20,7 +20,13 @@ int nslsm_reset(bool kill, int *killed, int *removed);
 
 /* Shared by load and reset. */
 /* The state of a fresh load in the config, namespaces and audit queue maps. */
-int nslsm_init_state(int config_fd, int namespaces_fd, int audit_queues_fd, const char *lsm_list);
+struct nslsm_config;
+/* The state a fresh load starts from. known: the configuration of the load
+ * being reset (its kernel addresses are kept: they cannot change while the
+ * kernel runs, and /proc/kallsyms takes seconds to read in a slow guest);
+ * NULL at load. */
+int nslsm_init_state(int config_fd, int namespaces_fd, int audit_queues_fd, const char *lsm_list,
+		     const struct nslsm_config *known);
 /* Where a map / a program's link is pinned: maps/NAME, links/NAME. */
 const char *nslsm_map_pin_name(const char *map);
 const char *nslsm_link_pin_name(const char *prog);

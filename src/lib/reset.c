@@ -402,6 +402,40 @@ static int array_restore(const struct reset_map *r, const void *want)
 	return 0;
 }
 
+/* Every element of a per-CPU array zero on every CPU: one batch update
+ * (a system call per element costs seconds for 4096 of them in a slow
+ * guest), element by element where the kernel has no batch for the map. */
+static int percpu_array_zero(const struct reset_map *r, int cpus)
+{
+	__u32 n = r->info.max_entries, count = n;
+	size_t esz = (size_t)((r->info.value_size + 7) & ~7u) * cpus;
+	__u32 *keys = calloc(n, sizeof(*keys));
+	void *zero = calloc(n, esz);
+	int rc = 0;
+
+	if (!keys || !zero) {
+		free(keys);
+		free(zero);
+		return nslsm_fail("out of memory");
+	}
+	for (__u32 i = 0; i < n; i++)
+		keys[i] = i;
+	if (bpf_map_update_batch(r->fd, keys, zero, &count, NULL) < 0) {
+		if (errno != EINVAL && errno != ENOTSUP && errno != EOPNOTSUPP)
+			rc = nslsm_fail_errno(errno, "clearing map %s", r->pin);
+		else
+			for (__u32 i = 0; i < n && !rc; i++)
+				if (bpf_map_update_elem(r->fd, &i, zero, BPF_ANY) < 0)
+					rc = nslsm_fail_errno(errno, "clearing entry %u of map %s",
+							      i, r->pin);
+	} else if (count != n) {
+		rc = nslsm_fail("clearing map %s: %u of %u entries cleared", r->pin, count, n);
+	}
+	free(keys);
+	free(zero);
+	return rc;
+}
+
 /* in_use: for a map indexed by namespace id, the ids in use before the
  * reset (NULL: every slot is looked at). */
 static int map_restore(const struct reset_map *r, const bool *in_use)
@@ -428,18 +462,10 @@ static int map_restore(const struct reset_map *r, const bool *in_use)
 	}
 	case BPF_MAP_TYPE_PERCPU_ARRAY: {
 		int cpus = libbpf_num_possible_cpus();
-		void *zero;
 
 		if (cpus < 0)
 			return nslsm_fail_errno(-cpus, "counting the possible CPUs");
-		zero = calloc(cpus, (vs + 7) & ~7u);
-		if (!zero)
-			return nslsm_fail("out of memory");
-		for (__u32 i = 0; i < r->info.max_entries && !rc; i++)
-			if (bpf_map_update_elem(r->fd, &i, zero, BPF_ANY) < 0)
-				rc = nslsm_fail_errno(errno, "clearing entry %u of map %s", i, r->pin);
-		free(zero);
-		return rc;
+		return percpu_array_zero(r, cpus);
 	}
 	case BPF_MAP_TYPE_HASH:
 	case BPF_MAP_TYPE_LRU_HASH:
@@ -538,6 +564,7 @@ int nslsm_reset(bool kill, int *killed_out, int *removed_out)
 	const struct reset_map *epoch[N_EPOCHS], *cfg, *nsm, *queues;
 	uint64_t old_epoch[N_EPOCHS] = { 0 };
 	struct nslsm_bpf *skel = NULL;
+	struct nslsm_config known;
 	struct nslsm_state st;
 	char lsm_list[256];
 	int n_maps = 0, killed = 0, removed = 0, rc = -1;
@@ -583,6 +610,11 @@ int nslsm_reset(bool kill, int *killed_out, int *removed_out)
 	}
 	if (holders_kill(&st, m, n_maps, kill, &killed))
 		goto out;
+	/* the kernel addresses the load found, kept (nslsm_init_state) */
+	if (bpf_map_lookup_elem(cfg->fd, &(__u32){ 0 }, &known) < 0) {
+		nslsm_fail_errno(errno, "reading nslsm configuration");
+		goto out;
+	}
 	for (size_t e = 0; e < N_EPOCHS; e++)
 		if (epoch[e] && epoch_read(epoch[e], &old_epoch[e]))
 			goto out;
@@ -602,7 +634,7 @@ int nslsm_reset(bool kill, int *killed_out, int *removed_out)
 	for (size_t e = 0; e < N_EPOCHS; e++)
 		if (epoch[e] && epoch_write(epoch[e], old_epoch[e] + 1))
 			goto out;
-	if (nslsm_init_state(cfg->fd, nsm->fd, queues->fd, lsm_list) ||
+	if (nslsm_init_state(cfg->fd, nsm->fd, queues->fd, lsm_list, &known) ||
 	    pins_restore(skel, m, n_maps, &removed))
 		goto out;
 	*killed_out = killed;
