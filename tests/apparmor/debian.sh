@@ -33,7 +33,8 @@ debian_sample() {
 
 debian_ops() { # PREPROCESSED_PROFILE SETUP -> ops on stdout, fixtures script to SETUP
 	setup=$2
-	: >"$setup"
+	: >"$setup.d"
+	: >"$setup.f"
 	debian_sample | while read -r f; do
 		if [ -d "$f" ]; then
 			echo "open $f r"
@@ -51,7 +52,8 @@ debian_ops() { # PREPROCESSED_PROFILE SETUP -> ops on stdout, fixtures script to
 				[ -e "$p" ] && [ ! -d "$p" ] && echo "open $p r"
 				case $p in
 				/tmp/?*|/run/?*|/var/log/?*|/var/tmp/?*|/root/?*)
-					echo "mkdir -p '$(dirname "$p")' 2>/dev/null; rm -f '$p'" >>"$setup"
+					echo "'$(dirname "$p")'" >>"$setup.d"
+					echo "'$p'" >>"$setup.f"
 					echo "open $p wc"
 					echo "open $p a"
 					echo "unlink $p"
@@ -60,5 +62,11 @@ debian_ops() { # PREPROCESSED_PROFILE SETUP -> ops on stdout, fixtures script to
 				;;
 			esac
 		done
+	# one mkdir and one rm for all of them (a process is dear in the guest)
+	: >"$setup"
+	if [ -s "$setup.f" ]; then
+		echo "mkdir -p $(sort -u "$setup.d" | tr '\n' ' ')2>/dev/null; rm -f $(tr '\n' ' ' <"$setup.f")" >"$setup"
+	fi
+	rm -f "$setup.d" "$setup.f"
 }
 

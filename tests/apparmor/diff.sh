@@ -58,7 +58,7 @@ $nslsm ns set $ns apparmor.mode=profile boundary.ptrace=allow boundary.signal=al
 profiles=0 total=0 agree=0 disagree=0 skipped=0 denials=0
 
 fixtures() { # NAME
-	FIXTURE_EXTRA=$prepared/$1.setup sh "$root/tests/apparmor/fixtures.sh" "$ops"
+	FIXTURE_EXTRA=$prepared/$1.setup sh "$root/tests/apparmor/fixtures.sh" "$ops" "$work/aad"
 }
 
 for bin in "$prepared"/*.bin; do
