@@ -153,7 +153,7 @@ test_pinned_enforcement_survives_the_cli_exiting() {
 	nslsm ns create box --modules yama
 	nslsm ns set box yama.ptrace_scope=3
 	# No nslsm process is alive: every CLI call above has exited.
-	if pgrep -x nslsm >/dev/null; then die "an nslsm process is still running"; fi
+	if pgrep -x 'nslsm|nslsm.static' >/dev/null; then die "an nslsm process is still running"; fi
 	pid=$(start_target "$PROBE" sleep 60)
 	expect_denied_by yama -- run_in box "$PROBE" attach "$pid"
 }
