@@ -346,6 +346,8 @@ struct nslsm_se_policy_info {
 	__u32 blob_len;			/* the binary policy, in se_blob */
 	__u32 nisids;			/* initial SIDs: sids 1..nisids in se_sids */
 	__u64 av_n, cond_av_n, pairs_n;	/* hash entries, for `selinux status` */
+	__u32 sid_next;			/* the namespace's next sid: never given twice */
+	__u32 pad;
 };
 
 /* Indexed tables (types, classes, constraints, expression nodes, name
@@ -384,16 +386,22 @@ struct nslsm_se_blob_chunk {
 
 /*
  * The SID table of a generation: se_sids (gen, sid) -> context and
- * se_sid_of (gen, context) -> sid. The policy's initial SIDs are sids
- * 1..nisids at load (the kernel's numbers; a number the policy leaves
- * undefined maps to no context). Contexts computed in BPF at exec or
- * create will take the next sid: se_sid_next (a counter per generation,
- * __sync_fetch_and_add) gives it, the pair is inserted with BPF_NOEXIST
- * into se_sid_of first (a racing insert of the same context loses and
- * takes the winner's sid), then into se_sids; a load converts the live
- * sids of the old generation by their context strings, as the kernel's
- * sidtab_convert does.
+ * se_sid_of (gen, context) -> sid. The policy's initial SIDs keep the
+ * kernel's numbers, 1..NSLSM_SE_ISID_MAX (a number the policy leaves
+ * undefined maps to no context; larger ones are ignored, as the kernel
+ * ignores initial SIDs it does not know). Every other sid of a namespace
+ * is NSLSM_SE_SID_FIRST or above and keeps its number for as long as
+ * nslsm stays loaded: a load converts each one into the new generation by
+ * its context's names, as the kernel's sidtab_convert does, and a context
+ * the new policy refuses becomes the unlabeled initial SID's under the
+ * same number; the generation's sid_next (se_policies) is past every sid
+ * ever given, so none is given twice. User space gives sids under the
+ * state lock (the object-label tools); contexts computed in BPF at exec
+ * or create will take theirs from a counter of the namespace.
  */
+#define NSLSM_SE_ISID_MAX 64
+#define NSLSM_SE_SID_FIRST (NSLSM_SE_ISID_MAX + 1)
+#define NSLSM_SE_SECINITSID_UNLABELED 3	/* the kernel's SECINITSID_UNLABELED */
 struct nslsm_se_sid_key {
 	__u32 gen;
 	__u32 sid;
@@ -449,7 +457,7 @@ struct nslsm_se_query {
 _Static_assert(sizeof(struct nslsm_se_ns) == 16 + 8 * (NSLSM_SE_MAX_BOOLS / 64) +
 						 16 * (NSLSM_SE_MAX_CONDS / 64),
 	       "nslsm_se_ns layout");
-_Static_assert(sizeof(struct nslsm_se_policy_info) == 64 + 24 + 24, "nslsm_se_policy_info layout");
+_Static_assert(sizeof(struct nslsm_se_policy_info) == 64 + 24 + 24 + 8, "nslsm_se_policy_info layout");
 _Static_assert(sizeof(struct nslsm_se_av_gkey) == 16, "nslsm_se_av_gkey layout");
 _Static_assert(sizeof(struct nslsm_se_pair_key) == 12, "nslsm_se_pair_key layout");
 _Static_assert(sizeof(struct nslsm_se_ctx_key) == 8 + 280, "nslsm_se_ctx_key layout");

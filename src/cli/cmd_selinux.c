@@ -282,6 +282,10 @@ static int load_cmd(int argc, char **argv)
 	       argv[1], argv[2], rep.gen, (unsigned long long)rep.entries,
 	       (unsigned long long)rep.bytes, rep.read_ms, rep.write_ms, rep.flip_ms,
 	       rep.delete_ms);
+	if (rep.sids_kept || rep.sids_unlabeled)
+		printf("namespace '%s': %u SIDs kept their numbers, %u of them unlabeled (the "
+		       "policy refuses their contexts)\n", argv[1], rep.sids_kept + rep.sids_unlabeled,
+		       rep.sids_unlabeled);
 	if (imported || skipped)
 		printf("namespace '%s': %u file labels restored, %u the policy refuses left "
 		       "unlabelled\n", argv[1], imported, skipped);

@@ -701,7 +701,9 @@ int objlabel_import(uint8_t module, uint32_t ns_id, const char *ns_name,
 
 		if (r->module != module || strcmp(r->ns, ns_name))
 			continue;
-		if (value_of(arg, r->label, &v.label)) {
+		int refused = value_of(arg, r->label, &v.label);
+
+		if (refused < 0) {
 			(*skipped)++;
 			continue;
 		}
@@ -724,7 +726,10 @@ int objlabel_import(uint8_t module, uint32_t ns_id, const char *ns_name,
 					 ns_name, NSLSM_OBJLABEL_MAP_ENTRIES);
 			goto out;
 		}
-		(*imported)++;
+		if (refused)
+			(*skipped)++;
+		else
+			(*imported)++;
 	}
 	rc = any ? changed(true) : 0;
 out:

@@ -102,10 +102,12 @@ int objlabel_stats(struct nslsm_objlabel_state *out);
 
 /*
  * The labels file's strings of (module, ns_name) into the map for ns_id,
- * each value from value_of (0, or -1: the string means nothing under the
- * module's policy now; it stays in the file, unused, and is counted in
- * *skipped). Entries of ns_id for the module that the file lacks are not
- * touched.
+ * each value from value_of: 0, the value; 1, the module's policy refuses
+ * the string now and *value is what stands for it (SELinux's unlabeled
+ * SID), written and counted in *skipped; -1, the string means nothing now:
+ * nothing is written, it is counted in *skipped. The string stays in the
+ * file either way. Entries of ns_id for the module that the file lacks
+ * are not touched.
  */
 int objlabel_import(uint8_t module, uint32_t ns_id, const char *ns_name,
 		    int (*value_of)(void *arg, const char *label, uint32_t *value), void *arg,

@@ -75,18 +75,26 @@ static int canonical(const struct se_policy *p, const char *in, char *out, size_
 	return 0;
 }
 
+static const struct nslsm_se_context *isid(const struct se_policy *p, uint32_t sid);
+
 struct import_arg {
 	uint32_t ns_id, gen;
 	const struct se_policy *p;
 };
 
+/* A stored label refused by the policy in force stands as the unlabeled
+ * initial SID, as the kernel treats a file whose context a new policy
+ * refuses. */
 static int import_one(void *arg, const char *label, uint32_t *value)
 {
 	struct import_arg *a = arg;
 
 	if (se_label_import(a->ns_id, a->p, a->gen, label, value)) {
 		nslsm_error_clear();
-		return -1;
+		if (!isid(a->p, NSLSM_SE_SECINITSID_UNLABELED))
+			return -1;
+		*value = NSLSM_SE_SECINITSID_UNLABELED;
+		return 1;
 	}
 	return 0;
 }
@@ -99,8 +107,10 @@ int se_labels_reimport(uint32_t ns_id, const char *ns_name, unsigned int *import
 	int rc;
 
 	*imported = *skipped = 0;
-	/* the old policy's sids mean nothing now */
-	if (objlabel_clear(ns_id, MOD) || policy_of(ns_id, ns_name, &p, &a.gen))
+	/* Not cleared first: the load kept every sid's number (a label the
+	 * new policy refuses is unlabeled under it), so the stored entries
+	 * stay right while they are rewritten. */
+	if (policy_of(ns_id, ns_name, &p, &a.gen))
 		return -1;
 	rc = objlabel_import(MOD, ns_id, ns_name, import_one, &a, imported, skipped);
 	se_policy_free(&p);

@@ -990,6 +990,11 @@ static int compile_ocontexts(struct compiler *c)
 		char what[96];
 
 		snprintf(what, sizeof(what), "initial SID %s", o->u.name ? o->u.name : "?");
+		if (o->sid[0] == 0)
+			return se_fail(c->src, "%s has number 0 (SECSID_NULL)", what);
+		/* a number no kernel knows: ignored, as the kernel ignores it */
+		if (o->sid[0] > NSLSM_SE_ISID_MAX)
+			continue;
 		if (reserve((void **)&p->isids, &cap, p->nisids, sizeof(*p->isids)))
 			return -1;
 		p->isids[p->nisids].sid = o->sid[0];

@@ -297,6 +297,7 @@ static int write_gen(struct se_maps *m, uint32_t gen, uint32_t ns_id, const char
 	info.nnames = p->nnames;
 	info.blob_len = blob_len;
 	info.nisids = p->nisids;
+	info.sid_next = NSLSM_SE_SID_FIRST;	/* convert_sids() raises it */
 	BEGIN(uint32_t, struct nslsm_se_policy_info);
 	if (batch_add(&b, &gen, &info))
 		goto out;
@@ -401,6 +402,125 @@ int se_store_state(uint32_t ns_id, struct nslsm_se_ns *ns)
 	return rc;
 }
 
+static int policy_of(struct se_maps *m, uint32_t ns_id, const char *ns_name, struct se_policy *p,
+		     struct nslsm_se_policy_info *info_out, struct nslsm_se_ns *ns);
+
+/* Every sid of generation gen (key and context arrays, malloc'ed). */
+static int sids_of(struct se_maps *m, uint32_t gen, struct nslsm_se_sid_key **keys_out,
+		   struct nslsm_se_context **ctx_out, size_t *n_out)
+{
+	struct nslsm_se_sid_key *keys = NULL;
+	struct nslsm_se_context *ctx;
+	size_t n = 0, k = 0;
+	int e;
+
+	e = map_keys_batch(m->fd[M_SIDS], sizeof(*keys), sizeof(*ctx), false, (void **)&keys, &n);
+	if (e)
+		return nslsm_fail_errno(-e, "listing map se_sids");
+	ctx = calloc(n ? n : 1, sizeof(*ctx));
+	if (!ctx) {
+		free(keys);
+		return nslsm_fail("out of memory");
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (keys[i].gen != gen)
+			continue;
+		if (bpf_map_lookup_elem(m->fd[M_SIDS], &keys[i], &ctx[k]) < 0) {
+			if (errno == ENOENT)
+				continue;
+			free(keys);
+			free(ctx);
+			return nslsm_fail_errno(errno, "reading map se_sids");
+		}
+		keys[k++] = keys[i];
+	}
+	*keys_out = keys;
+	*ctx_out = ctx;
+	*n_out = k;
+	return 0;
+}
+
+/*
+ * The namespace's sids into the new generation gen under the same numbers
+ * (include/nslsm/selinux.h): each context of the old generation that is
+ * not an initial SID is spelled with the old policy's names and read with
+ * the new one's, as the kernel's sidtab_convert does. A context the new
+ * policy refuses becomes the unlabeled initial SID's (the kernel decides
+ * for it as for unlabeled too). The new generation's sid_next is past
+ * every sid of the old one. Nothing is in force yet: on failure the
+ * caller deletes the new generation.
+ */
+static int convert_sids(struct se_maps *m, uint32_t ns_id, const char *ns_name,
+			const struct nslsm_se_ns *old, uint32_t gen, const struct se_policy *np,
+			struct se_load_report *rep)
+{
+	const struct nslsm_se_context *unlabeled = NULL;
+	struct nslsm_se_policy_info oinfo, ninfo;
+	struct nslsm_se_sid_key *keys = NULL;
+	struct nslsm_se_context *ctx = NULL;
+	struct nslsm_se_ns ns_copy = *old;
+	struct se_policy op;
+	char str[4096];
+	size_t n = 0;
+	int rc = -1;
+
+	for (uint32_t i = 0; i < np->nisids; i++)
+		if (np->isids[i].sid == NSLSM_SE_SECINITSID_UNLABELED)
+			unlabeled = &np->isids[i].ctx;
+	if (bpf_map_lookup_elem(m->fd[M_POLICIES], &gen, &ninfo) < 0)
+		return nslsm_fail_errno(errno, "reading the new policy's header");
+	if (policy_of(m, ns_id, ns_name, &op, &oinfo, &ns_copy))
+		return -1;
+	if (oinfo.sid_next > ninfo.sid_next)
+		ninfo.sid_next = oinfo.sid_next;
+	if (sids_of(m, old->gen, &keys, &ctx, &n))
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		struct nslsm_se_sid_key k = { gen, keys[i].sid };
+		struct nslsm_se_ctx_key ck = { .gen = gen };
+		const struct nslsm_se_context *to = &ck.ctx;
+
+		if (keys[i].sid < NSLSM_SE_SID_FIRST)
+			continue;	/* initial SIDs: the new policy's own */
+		if (keys[i].sid >= ninfo.sid_next)
+			ninfo.sid_next = keys[i].sid + 1;
+		if (se_context_format(&op, &ctx[i], str, sizeof(str)) >= sizeof(str) ||
+		    se_context_parse(np, str, &ck.ctx)) {
+			nslsm_error_clear();
+			rep->sids_unlabeled++;
+			if (!unlabeled)
+				continue;	/* no unlabeled SID: BPF finds no context */
+			to = unlabeled;
+		} else {
+			rep->sids_kept++;
+			/* the context's sid, unless it has one (an initial SID) */
+			if (bpf_map_update_elem(m->fd[M_SID_OF], &ck, &k.sid, BPF_NOEXIST) < 0 &&
+			    errno != EEXIST) {
+				nslsm_fail_errno(errno, "map se_sid_of: no room for sid %u", k.sid);
+				goto out;
+			}
+		}
+		if (bpf_map_update_elem(m->fd[M_SIDS], &k, to, BPF_NOEXIST) < 0) {
+			nslsm_fail_errno(errno, "map se_sids: no room for sid %u", k.sid);
+			goto out;
+		}
+	}
+	if (ninfo.sid_next < NSLSM_SE_SID_FIRST) {
+		nslsm_fail("namespace '%s': no sid left", ns_name);
+		goto out;
+	}
+	if (bpf_map_update_elem(m->fd[M_POLICIES], &gen, &ninfo, BPF_EXIST) < 0) {
+		nslsm_fail_errno(errno, "writing the new policy's header");
+		goto out;
+	}
+	rc = 0;
+out:
+	free(keys);
+	free(ctx);
+	se_policy_free(&op);
+	return rc;
+}
+
 int se_store_load(uint32_t ns_id, const char *ns_name, const char *path,
 		  struct se_load_report *rep)
 {
@@ -436,7 +556,8 @@ int se_store_load(uint32_t ns_id, const char *ns_name, const char *path,
 	rep->gen = gen;
 	rep->old_gen = ns.gen;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (write_gen(&m, gen, ns_id, ns_name, &p, blob, len, rep)) {
+	if (write_gen(&m, gen, ns_id, ns_name, &p, blob, len, rep) ||
+	    (ns.gen && convert_sids(&m, ns_id, ns_name, &ns, gen, &p, rep))) {
 		char msg[1024];
 
 		snprintf(msg, sizeof(msg), "%s", nslsm_error());
@@ -698,16 +819,15 @@ int se_store_query(struct nslsm_se_query *q)
 	return 0;
 }
 
-/* ---- SIDs of a generation (interim: see se_label_import) ----------------- */
+/* ---- SIDs ------------------------------------------------------------------ */
 
 int se_store_sid_lookup(uint32_t gen, const struct nslsm_se_context *c, bool alloc, uint32_t *sid)
 {
 	struct nslsm_se_ctx_key ck = { .gen = gen, .ctx = *c };
-	struct nslsm_se_sid_key *keys = NULL;
+	struct nslsm_se_policy_info info;
 	struct se_maps m;
-	size_t n = 0;
-	uint32_t next = 0;
-	int rc = -1, e;
+	uint32_t next;
+	int rc = -1;
 
 	if (maps_open(&m))
 		return -1;
@@ -723,18 +843,21 @@ int se_store_sid_lookup(uint32_t gen, const struct nslsm_se_context *c, bool all
 		rc = 0;
 		goto out;
 	}
-	/* the next sid of the generation: one past the largest given */
-	e = map_keys_batch(m.fd[M_SIDS], sizeof(*keys), sizeof(struct nslsm_se_context), false,
-			   (void **)&keys, &n);
-	if (e) {
-		nslsm_fail_errno(-e, "listing map se_sids");
+	/* the namespace's next sid: its generation's sid_next, never given
+	 * before (include/nslsm/selinux.h) */
+	if (bpf_map_lookup_elem(m.fd[M_POLICIES], &gen, &info) < 0) {
+		nslsm_fail_errno(errno, "reading the policy header of generation %u", gen);
 		goto out;
 	}
-	for (size_t i = 0; i < n; i++)
-		if (keys[i].gen == gen && keys[i].sid > next)
-			next = keys[i].sid;
-	if (++next == 0) {
+	next = info.sid_next < NSLSM_SE_SID_FIRST ? NSLSM_SE_SID_FIRST : info.sid_next;
+	if (next + 1 == 0) {
 		nslsm_fail("generation %u: no sid left", gen);
+		goto out;
+	}
+	info.sid_next = next + 1;
+	/* the mark first: a failure below wastes a number, never reuses one */
+	if (bpf_map_update_elem(m.fd[M_POLICIES], &gen, &info, BPF_EXIST) < 0) {
+		nslsm_fail_errno(errno, "writing the policy header of generation %u", gen);
 		goto out;
 	}
 	if (bpf_map_update_elem(m.fd[M_SID_OF], &ck, &next, BPF_NOEXIST) < 0) {
@@ -758,7 +881,6 @@ int se_store_sid_lookup(uint32_t gen, const struct nslsm_se_context *c, bool all
 	*sid = next;
 	rc = 1;
 out:
-	free(keys);
 	maps_close(&m);
 	return rc;
 }

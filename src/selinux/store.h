@@ -17,6 +17,10 @@ struct se_load_report {
 	uint32_t gen, old_gen;
 	uint64_t entries, bytes;	/* written for the new generation */
 	double read_ms, write_ms, flip_ms, delete_ms;
+	/* the namespace's sids carried over from the old policy under their
+	 * numbers: with their context, or as unlabeled (the new policy
+	 * refuses the context) */
+	uint32_t sids_kept, sids_unlabeled;
 };
 
 /*

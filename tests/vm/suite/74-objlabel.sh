@@ -198,6 +198,59 @@ test_objlabel_labels_survive_unload_load_and_a_fresh_mount() {
 	umount "$MNT"
 }
 
+# PATH's value in BPF's objlabels map (SELinux: its sid), by inode number
+# (one namespace holds labels).
+ol_sid() {
+	bpftool -j map dump pinned /sys/fs/bpf/nslsm/maps/objlabels | python3 -c '
+import json, sys
+ino = int(sys.argv[1])
+rows = [e.get("formatted", e) for e in json.load(sys.stdin)]  # BTF: "formatted"
+found = [e["value"]["label"] for e in rows if e["key"]["ino"] == ino]
+print(found[0] if len(found) == 1 else "entries: %d" % len(found))' "$(stat -c %i "$1")"
+}
+
+# A policy load keeps every sid's number, as the kernel's sidtab_convert
+# does: BPF's entries stay right across the switch, a label the new policy
+# refuses is unlabeled under it, and no number is given twice.
+test_objlabel_policy_loads_keep_sid_numbers_and_refused_labels_are_unlabeled() {
+	local p2=$SCRATCH/nosecret.pol out a1 b1 a2 b2 a3 b3
+	ol_ns se
+	# the tests' policy without secret_t
+	sed -e '/^(type secret_t)$/d' -e 's/ secret_t / /' "$ROOT/tests/selinux/objlabel.cil" \
+		>"$SCRATCH/nosecret.cil"
+	secilc -M true -c 33 -o "$p2" -f /dev/null "$SCRATCH/nosecret.cil" || die "secilc failed"
+	echo a >"$SCRATCH/a"
+	echo b >"$SCRATCH/b"
+	nslsm selinux chcon se "$SECRET" "$SCRATCH/a"
+	nslsm selinux chcon se "$DATA" "$SCRATCH/b"
+	a1=$(ol_sid "$SCRATCH/a")
+	b1=$(ol_sid "$SCRATCH/b")
+	echo "sids: a $a1, b $b1"
+	[ "$a1" -gt 64 ] && [ "$b1" -gt 64 ] && [ "$a1" != "$b1" ] || die "sids a=$a1 b=$b1"
+	out=$(nslsm selinux load se "$p2")
+	echo "$out"
+	expect_contains "2 SIDs kept their numbers, 1 of them unlabeled" "$out"
+	expect_contains "1 file labels restored, 1 the policy refuses left unlabelled" "$out"
+	a2=$(ol_sid "$SCRATCH/a")
+	b2=$(ol_sid "$SCRATCH/b")
+	echo "sids under the policy without secret_t: a $a2, b $b2"
+	[ "$b2" = "$b1" ] || die "b's sid changed with the load: $b1 -> $b2"
+	[ "$a2" = 3 ] || die "a's label is refused, its sid is $a2, not unlabeled's (3)"
+	expect_ctx se "$SCRATCH/b" "$DATA"
+	expect_ctx se "$SCRATCH/a" system_u:object_r:unlabeled_t:s0
+	run_in se cat "$SCRATCH/a" "$SCRATCH/b" >/dev/null
+	# the first policy again: the label stands, under a sid never given before
+	nslsm selinux load se "$(ol_policy)"
+	a3=$(ol_sid "$SCRATCH/a")
+	b3=$(ol_sid "$SCRATCH/b")
+	echo "sids under the first policy again: a $a3, b $b3"
+	[ "$b3" = "$b1" ] || die "b's sid changed with the second load: $b1 -> $b3"
+	[ "$a3" -gt 64 ] && [ "$a3" != "$a1" ] && [ "$a3" != "$b1" ] ||
+		die "a's sid $a3 reuses a number (a was $a1, b is $b1)"
+	expect_ctx se "$SCRATCH/a" "$SECRET"
+	expect_ctx se "$SCRATCH/b" "$DATA"
+}
+
 test_objlabel_mount_context_labels_an_unlabelled_file_system() {
 	ol_ns se
 	ext4_image
