@@ -37,6 +37,13 @@ struct {
 	__type(value, struct nslsm_objlabel_state);
 } objlabel_state SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct nslsm_objlabel_stats);
+} objlabel_stats SEC(".maps");
+
 /* The (namespace, module) pairs that have labels (objlabel_inode_free). */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -72,7 +79,19 @@ static __always_inline struct nslsm_objlabel_state *objlabel_state_get(void)
 	return bpf_map_lookup_elem(&objlabel_state, &zero);
 }
 
-#define OBJLABEL_INC(st, field) __sync_fetch_and_add(&(st)->field, 1)
+static __always_inline struct nslsm_objlabel_stats *objlabel_stats_get(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&objlabel_stats, &zero);
+}
+
+/* This CPU's counter (BPF programs do not migrate while they run). */
+#define OBJLABEL_INC(cnt, field)                                               \
+	do {                                                                   \
+		if (cnt)                                                       \
+			(cnt)->field++;                                        \
+	} while (0)
 
 /* The file system part of a key. */
 static __always_inline void objlabel_fs_of(struct super_block *sb, struct nslsm_objlabel_key *k)
@@ -122,6 +141,7 @@ static __always_inline int objlabel_get(__u8 module, __u32 ns_id, struct inode *
 					__u32 *label)
 {
 	struct nslsm_objlabel_state *st = objlabel_state_get();
+	struct nslsm_objlabel_stats *cnt;
 	struct nslsm_objlabel_key k = {};
 	struct objlabel_cache *c;
 	__u32 who = (ns_id << 8 | module) + 1, l = 0, hit = 0, found = 0, i;
@@ -129,7 +149,8 @@ static __always_inline int objlabel_get(__u8 module, __u32 ns_id, struct inode *
 
 	if (!st || !st->active)
 		return 0;
-	OBJLABEL_INC(st, lookups);
+	cnt = objlabel_stats_get();
+	OBJLABEL_INC(cnt, lookups);
 	epoch = st->epoch;
 	c = bpf_inode_storage_get(&objlabel_cache, inode, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (c) {
@@ -146,10 +167,10 @@ static __always_inline int objlabel_get(__u8 module, __u32 ns_id, struct inode *
 		}
 		bpf_spin_unlock(&c->lock);
 	} else {
-		OBJLABEL_INC(st, cache_full);
+		OBJLABEL_INC(cnt, cache_full);
 	}
 	if (hit) {
-		OBJLABEL_INC(st, cache_hits);
+		OBJLABEL_INC(cnt, cache_hits);
 	} else {
 		objlabel_key_of(inode, module, ns_id, &k);
 		found = objlabel_lookup(&k, &l);
@@ -170,7 +191,7 @@ static __always_inline int objlabel_get(__u8 module, __u32 ns_id, struct inode *
 	}
 	if (!found)
 		return 0;
-	OBJLABEL_INC(st, found);
+	OBJLABEL_INC(cnt, found);
 	*label = l;
 	return 1;
 }
@@ -210,7 +231,9 @@ static __always_inline int objlabel_set(__u8 module, __u32 ns_id, struct inode *
 	objlabel_key_of(inode, module, ns_id, &k);
 	if (bpf_map_update_elem(&objlabel_owners, &who, &one, BPF_ANY) ||
 	    bpf_map_update_elem(&objlabels, &k, &v, BPF_ANY)) {
-		OBJLABEL_INC(st, dropped);
+		struct nslsm_objlabel_stats *cnt = objlabel_stats_get();
+
+		OBJLABEL_INC(cnt, dropped);
 		return -ENOMEM;
 	}
 	st->active = 1;
@@ -230,7 +253,7 @@ static __always_inline int objlabel_set(__u8 module, __u32 ns_id, struct inode *
 
 struct objlabel_forget_ctx {
 	struct nslsm_objlabel_key k;
-	struct nslsm_objlabel_state *st;
+	struct nslsm_objlabel_stats *cnt;
 };
 
 static long objlabel_forget_one(struct bpf_map *map, const __u32 *who, __u32 *n, void *arg)
@@ -239,8 +262,8 @@ static long objlabel_forget_one(struct bpf_map *map, const __u32 *who, __u32 *n,
 
 	x->k.ns_id = *who >> 8;
 	x->k.module = *who & 0xff;
-	if (!bpf_map_delete_elem(&objlabels, &x->k) && x->st)
-		OBJLABEL_INC(x->st, forgotten);
+	if (!bpf_map_delete_elem(&objlabels, &x->k))
+		OBJLABEL_INC(x->cnt, forgotten);
 	return 0;
 }
 
@@ -252,7 +275,7 @@ static __always_inline void objlabel_inode_free(struct inode *inode)
 	if (!st || !st->active || BPF_CORE_READ(inode, i_nlink))
 		return;
 	objlabel_key_of(inode, 0, 0, &x.k);
-	x.st = st;
+	x.cnt = objlabel_stats_get();
 	bpf_for_each_map_elem(&objlabel_owners, objlabel_forget_one, &x, 0);
 }
 

@@ -69,12 +69,17 @@ struct nslsm_objlabel_val {
 	__u32 flags;			/* none yet */
 };
 
-/* The store's state and counters: objlabel_state[0]. */
+/* The store's state: objlabel_state[0]. */
 struct nslsm_objlabel_state {
 	__u64 epoch;			/* cache entries answer under this one only; never
 					 * goes back while loaded (user space, reset) */
 	__u32 active;			/* 0: the map is empty, lookups answer "none" at once */
 	__u32 pad;
+};
+
+/* The store's counters: objlabel_stats[0], one per CPU (no cache line
+ * shared between CPUs on the lookup path), summed by user space. */
+struct nslsm_objlabel_stats {
 	__u64 lookups;			/* objlabel_get calls with the store active */
 	__u64 cache_hits;		/* ... answered by the inode's cache */
 	__u64 found;			/* ... that found a label */
@@ -98,7 +103,8 @@ struct nslsm_objlabel_ident {
 };
 
 _Static_assert(sizeof(struct nslsm_objlabel_key) == 32, "objlabel key layout");
-_Static_assert(sizeof(struct nslsm_objlabel_state) == 64, "objlabel state layout");
+_Static_assert(sizeof(struct nslsm_objlabel_state) == 16, "objlabel state layout");
+_Static_assert(sizeof(struct nslsm_objlabel_stats) == 48, "objlabel stats layout");
 _Static_assert(sizeof(struct nslsm_objlabel_ident) == 80, "objlabel ident layout");
 
 #endif /* NSLSM_OBJLABEL_H */

@@ -192,7 +192,7 @@ int cmd_status(int argc, char **argv)
 	char lsms[256] = "";
 	struct nslsm_state st;
 	struct nslsm_stats s = {};
-	struct nslsm_objlabel_state ol = {};
+	struct nslsm_objlabel_stats ol = {};
 	struct nslsm_se_avc_stats avc = {};
 	uint32_t total = 0, n_ns = 0, n_queues = 0, n_se = 0;
 

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 
 #include "error.h"
 #include "module.h"
@@ -531,7 +532,7 @@ static void key_of(struct nslsm_objlabel_key *k, uint8_t module, uint32_t ns_id,
 	k->module = module;
 }
 
-/* The state slot, mapped: the epoch moves atomically beside BPF's counters. */
+/* The state slot, mapped: the epoch moves atomically while BPF reads it. */
 static struct nslsm_objlabel_state *state_map(int *fd)
 {
 	void *p;
@@ -670,16 +671,35 @@ out:
 	return rc;
 }
 
-int objlabel_stats(struct nslsm_objlabel_state *out)
+int objlabel_stats(struct nslsm_objlabel_stats *out)
 {
+	int cpus = libbpf_num_possible_cpus(), fd, rc = 0;
+	struct nslsm_objlabel_stats *v;
 	__u32 zero = 0;
-	int fd = map_fd("objlabel_state"), rc = 0;
 
-	if (fd < 0)
+	memset(out, 0, sizeof(*out));
+	if (cpus < 0)
+		return nslsm_fail_errno(-cpus, "counting the possible CPUs");
+	v = calloc(cpus, sizeof(*v));	/* 48 bytes: a multiple of 8, as per-CPU values are */
+	if (!v)
+		return nslsm_fail("out of memory");
+	fd = map_fd("objlabel_stats");
+	if (fd < 0) {
+		free(v);
 		return -1;
-	if (bpf_map_lookup_elem(fd, &zero, out) < 0)
-		rc = nslsm_fail_errno(errno, "reading objlabel_state");
+	}
+	if (bpf_map_lookup_elem(fd, &zero, v) < 0)
+		rc = nslsm_fail_errno(errno, "reading objlabel_stats");
+	for (int i = 0; !rc && i < cpus; i++) {
+		out->lookups += v[i].lookups;
+		out->cache_hits += v[i].cache_hits;
+		out->found += v[i].found;
+		out->cache_full += v[i].cache_full;
+		out->dropped += v[i].dropped;
+		out->forgotten += v[i].forgotten;
+	}
 	close(fd);
+	free(v);
 	return rc;
 }
 

@@ -97,8 +97,8 @@ int objlabel_map_get(uint8_t module, uint32_t ns_id, const struct objlabel_id *i
 /* Every entry of namespace ns_id of module (-1: every module): its
  * delete, a new namespace on its id, a module's new policy. */
 int objlabel_clear(uint32_t ns_id, int module);
-/* The store's state and counters. */
-int objlabel_stats(struct nslsm_objlabel_state *out);
+/* The store's counters, summed over the CPUs. */
+int objlabel_stats(struct nslsm_objlabel_stats *out);
 
 /*
  * The labels file's strings of (module, ns_name) into the map for ns_id,
