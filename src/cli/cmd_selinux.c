@@ -542,6 +542,10 @@ static int status_cmd(int argc, char **argv)
 		printf("%-32s%u types, %u classes, %llu access vector keys, %llu conditional\n",
 		       "Tables:", info.hdr.ntypes, info.hdr.nclasses,
 		       (unsigned long long)info.av_n, (unsigned long long)info.cond_av_n);
+		/* sids are never freed: sid_next counts every one given */
+		printf("%-32s%u initial, %u given to other contexts (numbers kept across "
+		       "loads)\n", "SIDs:", info.nisids,
+		       info.sid_next > NSLSM_SE_SID_FIRST ? info.sid_next - NSLSM_SE_SID_FIRST : 0);
 		se_policy_free(&p);
 	}
 	printf("%-32s%llu\n", "Policy seqno:", (unsigned long long)ns.seqno);

@@ -249,6 +249,7 @@ test_objlabel_policy_loads_keep_sid_numbers_and_refused_labels_are_unlabeled() {
 		die "a's sid $a3 reuses a number (a was $a1, b is $b1)"
 	expect_ctx se "$SCRATCH/a" "$SECRET"
 	expect_ctx se "$SCRATCH/b" "$DATA"
+	expect_contains "5 initial, 3 given to other contexts" "$(nslsm selinux status se)"
 }
 
 test_objlabel_mount_context_labels_an_unlabelled_file_system() {
