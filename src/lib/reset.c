@@ -402,9 +402,9 @@ static int array_restore(const struct reset_map *r, const void *want)
 	return 0;
 }
 
-/* Every element of a per-CPU array zero on every CPU: one batch update
- * (a system call per element costs seconds for 4096 of them in a slow
- * guest), element by element where the kernel has no batch for the map. */
+/* Every element of a per-CPU array zero on every CPU: one batch update (a
+ * system call per element costs seconds for 4096 of them in a slow guest;
+ * array batches exist since 5.6, below every kernel nslsm loads on). */
 static int percpu_array_zero(const struct reset_map *r, int cpus)
 {
 	__u32 n = r->info.max_entries, count = n;
@@ -420,17 +420,10 @@ static int percpu_array_zero(const struct reset_map *r, int cpus)
 	}
 	for (__u32 i = 0; i < n; i++)
 		keys[i] = i;
-	if (bpf_map_update_batch(r->fd, keys, zero, &count, NULL) < 0) {
-		if (errno != EINVAL && errno != ENOTSUP && errno != EOPNOTSUPP)
-			rc = nslsm_fail_errno(errno, "clearing map %s", r->pin);
-		else
-			for (__u32 i = 0; i < n && !rc; i++)
-				if (bpf_map_update_elem(r->fd, &i, zero, BPF_ANY) < 0)
-					rc = nslsm_fail_errno(errno, "clearing entry %u of map %s",
-							      i, r->pin);
-	} else if (count != n) {
+	if (bpf_map_update_batch(r->fd, keys, zero, &count, NULL) < 0)
+		rc = nslsm_fail_errno(errno, "clearing map %s", r->pin);
+	else if (count != n)
 		rc = nslsm_fail("clearing map %s: %u of %u entries cleared", r->pin, count, n);
-	}
 	free(keys);
 	free(zero);
 	return rc;

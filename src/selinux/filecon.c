@@ -75,8 +75,6 @@ static int canonical(const struct se_policy *p, const char *in, char *out, size_
 	return 0;
 }
 
-static const struct nslsm_se_context *isid(const struct se_policy *p, uint32_t sid);
-
 struct import_arg {
 	uint32_t ns_id, gen;
 	const struct se_policy *p;
@@ -91,7 +89,7 @@ static int import_one(void *arg, const char *label, uint32_t *value)
 
 	if (se_label_import(a->ns_id, a->p, a->gen, label, value)) {
 		nslsm_error_clear();
-		if (!isid(a->p, NSLSM_SE_SECINITSID_UNLABELED))
+		if (!se_policy_isid(a->p, NSLSM_SE_SECINITSID_UNLABELED))
 			return -1;
 		*value = NSLSM_SE_SECINITSID_UNLABELED;
 		return 1;
@@ -253,14 +251,6 @@ static uint32_t class_of_mode(const struct se_policy *p, uint32_t mode)
 	return se_class_find(p, n);
 }
 
-static const struct nslsm_se_context *isid(const struct se_policy *p, uint32_t sid)
-{
-	for (uint32_t i = 0; i < p->nisids; i++)
-		if (p->isids[i].sid == sid)
-			return &p->isids[i].ctx;
-	return NULL;
-}
-
 int se_label_of(uint32_t ns_id, const char *ns_name, const char *path, char *ctx, size_t len,
 		char *source, size_t source_len)
 {
@@ -296,7 +286,7 @@ int se_label_of(uint32_t ns_id, const char *ns_name, const char *path, char *ctx
 		if (strcmp(p.fs_use[i].fstype, id.fstype))
 			continue;
 		if (p.fs_use[i].behavior == FS_USE_XATTR) {
-			c = isid(&p, SE_SECINITSID_FILE);
+			c = se_policy_isid(&p, SE_SECINITSID_FILE);
 			snprintf(source, source_len, "fs_use_xattr %s, no stored label: initial SID "
 				 "file", id.fstype);
 		} else {
@@ -329,7 +319,7 @@ int se_label_of(uint32_t ns_id, const char *ns_name, const char *path, char *ctx
 		}
 	}
 	if (!c) {
-		c = isid(&p, SE_SECINITSID_FILE);
+		c = se_policy_isid(&p, SE_SECINITSID_FILE);
 		snprintf(source, source_len, "initial SID file");
 	}
 	if (!c) {

@@ -115,6 +115,8 @@ int se_policy_read_file(const char *path, struct se_policy *out);
 /* The bytes of a policy file (at most 64 MiB), malloc'ed, unchecked. */
 int se_policy_file_bytes(const char *path, void **data, size_t *len);
 void se_policy_free(struct se_policy *p);
+/* The context of initial SID sid (the kernel's number), or NULL. */
+const struct nslsm_se_context *se_policy_isid(const struct se_policy *p, uint32_t sid);
 
 /* Set a boolean by name (every condition re-evaluated; nothing changes on
  * error), or all of them back to the policy's defaults. */

@@ -1311,6 +1311,14 @@ static void free_strv(char **v, uint32_t n)
 	free(v);
 }
 
+const struct nslsm_se_context *se_policy_isid(const struct se_policy *p, uint32_t sid)
+{
+	for (uint32_t i = 0; i < p->nisids; i++)
+		if (p->isids[i].sid == sid)
+			return &p->isids[i].ctx;
+	return NULL;
+}
+
 void se_policy_free(struct se_policy *p)
 {
 	free(p->types);

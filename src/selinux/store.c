@@ -454,7 +454,8 @@ static int convert_sids(struct se_maps *m, uint32_t ns_id, const char *ns_name,
 			const struct nslsm_se_ns *old, uint32_t gen, const struct se_policy *np,
 			struct se_load_report *rep)
 {
-	const struct nslsm_se_context *unlabeled = NULL;
+	const struct nslsm_se_context *unlabeled =
+		se_policy_isid(np, NSLSM_SE_SECINITSID_UNLABELED);
 	struct nslsm_se_policy_info oinfo, ninfo;
 	struct nslsm_se_sid_key *keys = NULL;
 	struct nslsm_se_context *ctx = NULL;
@@ -464,9 +465,6 @@ static int convert_sids(struct se_maps *m, uint32_t ns_id, const char *ns_name,
 	size_t n = 0;
 	int rc = -1;
 
-	for (uint32_t i = 0; i < np->nisids; i++)
-		if (np->isids[i].sid == NSLSM_SE_SECINITSID_UNLABELED)
-			unlabeled = &np->isids[i].ctx;
 	if (bpf_map_lookup_elem(m->fd[M_POLICIES], &gen, &ninfo) < 0)
 		return nslsm_fail_errno(errno, "reading the new policy's header");
 	if (policy_of(m, ns_id, ns_name, &op, &oinfo, &ns_copy))
@@ -849,7 +847,7 @@ int se_store_sid_lookup(uint32_t gen, const struct nslsm_se_context *c, bool all
 		nslsm_fail_errno(errno, "reading the policy header of generation %u", gen);
 		goto out;
 	}
-	next = info.sid_next < NSLSM_SE_SID_FIRST ? NSLSM_SE_SID_FIRST : info.sid_next;
+	next = info.sid_next;	/* NSLSM_SE_SID_FIRST at least (write_gen) */
 	if (next + 1 == 0) {
 		nslsm_fail("generation %u: no sid left", gen);
 		goto out;
